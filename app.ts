@@ -1,0 +1,25 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import autoload from '@fastify/autoload'
+import type { FastifyInstance } from 'fastify'
+import type { StrataOptionsInput } from './config/options.js'
+import config from './plugins/config.js'
+
+export type { StrataOptionsInput as StrataOptions } from './config/options.js'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+/**
+ * Strata as one Fastify plugin: resolve options, then the plugins (external libraries first,
+ * then the app's own), then every route folder. Register it wrapped in `fastify-plugin` so its
+ * decorators stay visible to the caller.
+ */
+export default async function strata(fastify: FastifyInstance, options: StrataOptionsInput): Promise<void> {
+  await fastify.register(config, options)
+  await fastify.register(autoload, { dir: path.join(here, 'plugins/external') })
+  await fastify.register(autoload, { dir: path.join(here, 'plugins/app') })
+  await fastify.register(autoload, {
+    dir: path.join(here, 'routes'),
+    dirNameRoutePrefix: false,
+  })
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod'
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// URL')
+
+const optionalSecret = z.string().min(16, 'must be at least 16 characters').optional()
+
+/** Every environment variable the process reads (SPEC §2), validated once at start. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEV_MODE: z.enum(['none', 'core', 'full']).default('full'),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_ADMIN_URL: postgresUrl.optional(),
+  CDC_DATABASE_URL: postgresUrl.optional(),
+  CDC_SECRET: optionalSecret,
+  COOKIE_SECRET: optionalSecret,
+  TENANCY: z.enum(['single', 'multi']).default('single'),
+  SEED_ADMIN_EMAIL: z.email().optional(),
+  SEED_ADMIN_PASSWORD: z.string().min(8).max(100).optional(),
+  APP_URL: z.url().optional(),
+})
+
+export type Env = z.infer<typeof envSchema>
+
+export class EnvError extends Error {
+  override name = 'EnvError'
+}
+
+/** Parses `source` (default `process.env`); throws an `EnvError` naming each bad variable. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  // An empty string means "unset" for every variable, as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''))
+  const result = envSchema.safeParse(present)
+  if (result.success) return result.data
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+  throw new EnvError(`Invalid environment:\n  ${problems.join('\n  ')}`)
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod'
+
+/**
+ * Registration options of the Strata plugin (SPEC §1): the single place where every option is
+ * typed, documented and defaulted. `app.register(strata, options)` accepts the input shape;
+ * plugins read the resolved shape from `fastify.config`.
+ */
+export const strataOptionsSchema = z.object({
+  /** `single`: one tenant `main`, no `/tenants` routes. `multi`: system admins manage tenants. */
+  tenancy: z.enum(['single', 'multi']).default('single'),
+  /** Realtime sync engine; `false` registers no stream routes, no ingest and no worker. */
+  sync: z.union([z.literal(false), z.object({ source: z.enum(['replication', 'notify']) })])
+    .default({ source: 'replication' }),
+  /** LRU cache for single-entity reads. */
+  entityCache: z.union([z.literal(false), z.object({
+    max: z.number().int().positive().default(10_000),
+    ttlMs: z.number().int().positive().default(60_000),
+  })]).default({ max: 10_000, ttlMs: 60_000 }),
+  /** Concurrent identical reads share one query. */
+  coalescing: z.boolean().default(true),
+  /** Public (unauthenticated) page reads and stream. */
+  publicAccess: z.boolean().default(true),
+  /** Rate limits on auth routes; `false` disables them. */
+  rateLimit: z.union([z.literal(false), z.object({
+    max: z.number().int().positive().default(10),
+    timeWindowMs: z.number().int().positive().default(60_000),
+  })]).default({ max: 10, timeWindowMs: 60_000 }),
+  /** `GET /metrics` in Prometheus text format. */
+  metrics: z.boolean().default(true),
+  /** `GET /openapi.json` and Swagger UI at `/docs`. */
+  openapi: z.boolean().default(true),
+  /** Database connections; `false` runs without a database (OpenAPI generation only). */
+  database: z.union([z.literal(false), z.object({
+    /** Runtime role connection (NOBYPASSRLS): every request runs here. */
+    url: z.string().min(1),
+    /** Admin connection, used for operational checks only. */
+    adminUrl: z.string().min(1).optional(),
+    poolMax: z.number().int().positive().default(10),
+    /** Time to wait for a free pooled connection before answering 503. */
+    connectionTimeoutMs: z.number().int().positive().default(5_000),
+  })]),
+  /** Origin allowed for CORS and cookie-authenticated mutations. */
+  appUrl: z.string().optional(),
+  /** Largest accepted request body, in bytes (over it → 413). */
+  bodyLimit: z.number().int().positive().default(1024 * 1024),
+  /** Shared secret of the CDC worker's WebSocket. */
+  cdcSecret: z.string().min(16).optional(),
+  /** Signs the session cookie. */
+  cookieSecret: z.string().min(16).default('development-cookie-secret-change-me'),
+  /** Cookies are `Secure` outside development. */
+  secureCookies: z.boolean().default(false),
+})
+
+export type StrataOptionsInput = z.input<typeof strataOptionsSchema>
+export type StrataOptions = z.output<typeof strataOptionsSchema>
+
+export function resolveOptions(input: StrataOptionsInput): StrataOptions {
+  return strataOptionsSchema.parse(input)
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import pg from 'pg'
+import type { Env } from '../config/env.js'
+import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded.js'
+import { migrateToLatest } from './migrate.js'
+import { defaultRoleNames } from './role-names.js'
+import { ensureRoles } from './roles.js'
+
+export interface DatabaseUrls {
+  /** Runtime role (NOBYPASSRLS): what the API connects as. */
+  url: string
+  /** Administrator: roles and migrations. */
+  adminUrl?: string
+  /** CDC role (REPLICATION). */
+  cdcUrl?: string
+  cdcSecret?: string
+  cookieSecret?: string
+  embedded?: EmbeddedDatabase
+}
+
+/** Generated once per `.data/` folder and kept there, so restarts reuse them. */
+interface EmbeddedSecrets {
+  port: number
+  superuserPassword: string
+  runtimePassword: string
+  cdcPassword: string
+  cdcSecret: string
+  cookieSecret: string
+}
+
+const secret = () => randomBytes(24).toString('base64url')
+
+async function loadSecrets(file: string): Promise<EmbeddedSecrets> {
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as EmbeddedSecrets
+  const secrets: EmbeddedSecrets = {
+    port: 54329,
+    superuserPassword: secret(),
+    runtimePassword: secret(),
+    cdcPassword: secret(),
+    cdcSecret: secret(),
+    cookieSecret: secret(),
+  }
+  await mkdir(path.dirname(file), { recursive: true })
+  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
+  return secrets
+}
+
+export async function createDatabaseIfMissing(superuserUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: superuserUrl })
+  await client.connect()
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name])
+    if (!rowCount) await client.query(`create database ${pg.escapeIdentifier(name)}`)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * Starts the embedded PostgreSQL under `dataDir` (SPEC §2 `npm start` with no DATABASE_URL):
+ * database `strata`, roles with generated passwords, migrations applied.
+ */
+export async function bootEmbedded(dataDir: string, onLog?: (line: string) => void): Promise<DatabaseUrls> {
+  const secrets = await loadSecrets(path.join(dataDir, 'secrets.json'))
+  const embedded = await startEmbeddedPostgres({
+    dir: path.join(dataDir, 'postgres'),
+    port: secrets.port,
+    superuserPassword: secrets.superuserPassword,
+    onLog,
+  })
+  try {
+    await createDatabaseIfMissing(embedded.superuserUrl, 'strata')
+    const adminUrl = embedded.urlFor('postgres', secrets.superuserPassword, 'strata')
+    const url = embedded.urlFor(defaultRoleNames.runtime, secrets.runtimePassword, 'strata')
+    const cdcUrl = embedded.urlFor(defaultRoleNames.cdc, secrets.cdcPassword, 'strata')
+    const roles = await ensureRoles({ adminUrl, runtimeUrl: url, cdcUrl })
+    await migrateToLatest(adminUrl, roles)
+    return { url, adminUrl, cdcUrl, cdcSecret: secrets.cdcSecret, cookieSecret: secrets.cookieSecret, embedded }
+  } catch (error) {
+    await embedded.stop()
+    throw error
+  }
+}
+
+/** An existing server (DATABASE_URL set): roles and migrations run when the admin URL is given. */
+export async function bootExisting(env: Env & { DATABASE_URL: string }): Promise<DatabaseUrls> {
+  const urls: DatabaseUrls = { url: env.DATABASE_URL, adminUrl: env.DATABASE_ADMIN_URL, cdcUrl: env.CDC_DATABASE_URL }
+  if (env.DATABASE_ADMIN_URL) {
+    if (!env.CDC_DATABASE_URL) throw new Error('CDC_DATABASE_URL is required with DATABASE_ADMIN_URL (it names the CDC role)')
+    const roles = await ensureRoles({ adminUrl: env.DATABASE_ADMIN_URL, runtimeUrl: env.DATABASE_URL, cdcUrl: env.CDC_DATABASE_URL })
+    await migrateToLatest(env.DATABASE_ADMIN_URL, roles)
+  }
+  return urls
+}

@@ -1,0 +1,62 @@
+import { type RawBuilder, sql } from 'kysely'
+
+/**
+ * SQL building blocks of the tenant-isolation policies (SPEC §4.2). Settings are read only
+ * through the `app.*` functions of the RLS migration, which wrap
+ * `COALESCE(current_setting(name, true), '')`; every composed condition is parenthesised.
+ */
+export const ctx = {
+  tenant: '(app.in_tenant_context())',
+  user: '(app.in_user_context())',
+  public: '(app.in_public_context())',
+  me: '(app.user_uuid())',
+  sysAdmin: '((select app.is_system_admin()))',
+} as const
+
+/** The caller is a member of the row's organization (or a system admin). */
+export const memberOf = (column: string) =>
+  `((${column} = any ((select app.member_org_ids())::uuid[])) or ${ctx.sysAdmin})`
+
+/** The caller is an admin of the row's organization (or a system admin). */
+export const adminOf = (column: string) =>
+  `((${column} = any ((select app.admin_org_ids())::uuid[])) or ${ctx.sysAdmin})`
+
+export const any = (...conditions: string[]) => `(${conditions.map((c) => `(${c})`).join(' or ')})`
+export const all = (...conditions: string[]) => `(${conditions.map((c) => `(${c})`).join(' and ')})`
+
+export interface TablePolicies {
+  select: string
+  insert: string
+  update: string
+  /** WITH CHECK of UPDATE when the new row must satisfy more than the old one. */
+  updateCheck?: string
+  delete: string
+}
+
+/**
+ * ENABLE + FORCE row-level security on a tenant-scoped table, a RESTRICTIVE guard (a context
+ * is set, and rows belong to its tenant when it names one) and one permissive policy per command.
+ */
+export function tenantTablePolicies(table: string, rules: TablePolicies): RawBuilder<unknown> {
+  const t = `"${table}"`
+  return sql.raw(`
+    alter table ${t} enable row level security;
+    alter table ${t} force row level security;
+    create policy ${table}_context_guard on ${t} as restrictive for all
+      using ((app.has_context()) and ((app.tenant_id() = '') or (tenant_id = app.tenant_id())))
+      with check ((app.has_context()) and ((app.tenant_id() = '') or (tenant_id = app.tenant_id())));
+    create policy ${table}_select on ${t} for select using (${rules.select});
+    create policy ${table}_insert on ${t} for insert with check (${rules.insert});
+    create policy ${table}_update on ${t} for update using (${rules.update}) with check (${rules.updateCheck ?? rules.update});
+    create policy ${table}_delete on ${t} for delete using (${rules.delete});
+  `)
+}
+
+/** Refuse UPDATEs that change any of `columns` (SPEC §4.4). */
+export function immutableColumns(table: string, columns: string[]): RawBuilder<unknown> {
+  const args = columns.map((c) => `'${c}'`).join(', ')
+  return sql.raw(`
+    create trigger ${table}_immutable_columns before update on "${table}"
+      for each row execute function app.forbid_immutable_update(${args});
+  `)
+}

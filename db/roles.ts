@@ -1,0 +1,53 @@
+import pg from 'pg'
+import { type RoleNames, passwordOf, userOf } from './role-names.js'
+
+export interface RoleSetup {
+  /** Superuser (or CREATEROLE + BYPASSRLS) connection. */
+  adminUrl: string
+  /** Runtime login role: user name and password taken from this URL. */
+  runtimeUrl: string
+  /** CDC login role: user name and password taken from this URL. */
+  cdcUrl: string
+}
+
+export function roleNamesFor(setup: Pick<RoleSetup, 'runtimeUrl' | 'cdcUrl'>): RoleNames {
+  return { admin: 'admin_role', runtime: userOf(setup.runtimeUrl), cdc: userOf(setup.cdcUrl) }
+}
+
+const ident = (name: string) => pg.escapeIdentifier(name)
+const literal = (value: string) => pg.escapeLiteral(value)
+
+async function upsertRole(client: pg.Client, name: string, attributes: string): Promise<void> {
+  const exists = await client.query('select 1 from pg_roles where rolname = $1', [name])
+  const verb = exists.rowCount ? 'alter' : 'create'
+  await client.query(`${verb} role ${ident(name)} ${attributes}`)
+}
+
+/**
+ * Creates or updates the roles of SPEC §4.1; idempotent. `admin_role` (NOLOGIN, BYPASSRLS) owns
+ * the schema and is assumed by migrations; the runtime and CDC roles get exactly the names and
+ * passwords written in their URLs.
+ */
+export async function ensureRoles(setup: RoleSetup): Promise<RoleNames> {
+  const roles = roleNamesFor(setup)
+  const client = new pg.Client({ connectionString: setup.adminUrl, application_name: 'strata-roles' })
+  await client.connect()
+  try {
+    await upsertRole(client, roles.admin, 'nologin bypassrls')
+    await upsertRole(client, roles.runtime,
+      `login nosuperuser nobypassrls nocreatedb nocreaterole noreplication password ${literal(passwordOf(setup.runtimeUrl))}`)
+    await upsertRole(client, roles.cdc,
+      `login nosuperuser bypassrls replication nocreatedb nocreaterole password ${literal(passwordOf(setup.cdcUrl))}`)
+    const { rows } = await client.query<{ db: string; me: string }>('select current_database() as db, current_user as me')
+    const { db, me } = rows[0]!
+    // The connecting administrator may assume admin_role (to run migrations as the owner).
+    await client.query(`grant ${ident(roles.admin)} to ${ident(me)}`)
+    await client.query(`grant create, usage on schema public to ${ident(roles.admin)}`)
+    await client.query(`grant create, connect on database ${ident(db)} to ${ident(roles.admin)}`)
+    await client.query(`grant connect on database ${ident(db)} to ${ident(roles.runtime)}, ${ident(roles.cdc)}`)
+    await client.query(`grant usage on schema public to ${ident(roles.runtime)}, ${ident(roles.cdc)}`)
+    return roles
+  } finally {
+    await client.end()
+  }
+}

@@ -1,0 +1,15 @@
+import type { Migration } from 'kysely'
+import type { RoleNames } from '../db/role-names.js'
+import { schema } from './0001_schema.js'
+import { tenantIsolation } from './0002_tenant_isolation.js'
+
+/**
+ * Every migration, in order. Migrations are functions of the role names so grants follow the
+ * user names written in DATABASE_URL / CDC_DATABASE_URL (SPEC §2).
+ */
+export function buildMigrations(roles: RoleNames): Record<string, Migration> {
+  return {
+    '0001_schema': schema(roles),
+    '0002_tenant_isolation': tenantIsolation(roles),
+  }
+}

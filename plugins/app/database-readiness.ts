@@ -1,0 +1,19 @@
+import fp from 'fastify-plugin'
+import { sql } from 'kysely'
+import { checkCatalog } from '../../db/catalog.js'
+import { pendingMigrationNames } from '../../db/migrate.js'
+
+/** `/ready` checks of the database: reachable, fully migrated, tenant isolation sound (SPEC §4.5). */
+export default fp(async (fastify) => {
+  const { database } = fastify.config
+  if (!database) return
+  fastify.readiness.add('database', async () => {
+    await sql`select 1`.execute(fastify.db)
+    return []
+  })
+  fastify.readiness.add('migrations', async () => {
+    const pending = await pendingMigrationNames(fastify.db)
+    return pending.map((name) => `migration ${name} is pending`)
+  })
+  fastify.readiness.add('catalog', () => checkCatalog(fastify.db))
+}, { name: 'database-readiness', dependencies: ['db', 'readiness'] })

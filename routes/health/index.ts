@@ -1,0 +1,32 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+
+const readiness = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  checks: z.record(z.string(), z.array(z.string())),
+})
+
+const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  fastify.get('/health', {
+    config: { guards: ['public'] },
+    schema: {
+      tags: ['operations'],
+      summary: 'Liveness: the process answers (no database access)',
+      response: { 200: z.object({ status: z.literal('ok') }) },
+    },
+  }, async () => ({ status: 'ok' as const }))
+
+  fastify.get('/ready', {
+    config: { guards: ['public'] },
+    schema: {
+      tags: ['operations'],
+      summary: 'Readiness: database, migrations, tenant-isolation catalog (and CDC when enabled)',
+      response: { 200: readiness, 503: readiness },
+    },
+  }, async (_request, reply) => {
+    const { ready, checks } = await fastify.readiness.run()
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks })
+  })
+}
+
+export default healthRoutes

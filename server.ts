@@ -1,0 +1,64 @@
+import path from 'node:path'
+import closeWithGrace from 'close-with-grace'
+import Fastify from 'fastify'
+import fp from 'fastify-plugin'
+import strata from './app.js'
+import { type Env, EnvError, loadEnv } from './config/env.js'
+import type { StrataOptionsInput } from './config/options.js'
+import { type DatabaseUrls, bootEmbedded, bootExisting } from './db/bootstrap.js'
+import { serverOptions } from './lib/logger.js'
+
+/** Maps the validated environment (and the database we booted) to registration options. */
+export function optionsFromEnv(env: Env, database: DatabaseUrls | undefined): StrataOptionsInput {
+  return {
+    tenancy: env.TENANCY,
+    sync: env.DEV_MODE === 'full' ? { source: 'replication' } : false,
+    database: database ? { url: database.url, adminUrl: database.adminUrl } : false,
+    appUrl: env.APP_URL,
+    cdcSecret: env.CDC_SECRET ?? database?.cdcSecret,
+    cookieSecret: env.COOKIE_SECRET ?? database?.cookieSecret,
+    secureCookies: env.NODE_ENV !== 'development',
+  }
+}
+
+async function bootDatabase(env: Env, log: (line: string) => void): Promise<DatabaseUrls | undefined> {
+  if (env.DEV_MODE === 'none') return undefined
+  if (env.DATABASE_URL) return bootExisting({ ...env, DATABASE_URL: env.DATABASE_URL })
+  return bootEmbedded(path.resolve('.data'), log)
+}
+
+async function main(): Promise<void> {
+  let env: Env
+  try {
+    env = loadEnv()
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error
+    console.error(error.message)
+    process.exit(1)
+  }
+
+  const app = Fastify(serverOptions(env.LOG_LEVEL))
+  const database = await bootDatabase(env, (line) => app.log.debug({ postgres: line.trim() }, 'embedded postgres'))
+  const stopDatabase = async () => { await database?.embedded?.stop() }
+
+  // Exit within 10 s: stop accepting, end streams, finish in-flight requests, close pools, stop Postgres.
+  closeWithGrace({ delay: 10_000, logger: app.log }, async ({ err, signal }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error')
+    else app.log.info({ signal }, 'shutting down')
+    await app.close()
+    await stopDatabase()
+  })
+
+  try {
+    await app.register(fp(strata), optionsFromEnv(env, database))
+    const address = await app.listen({ port: env.PORT, host: env.HOST })
+    app.log.info(`Strata listening on ${address} — API docs at ${address}/docs`)
+  } catch (error) {
+    app.log.fatal({ err: error }, 'failed to start')
+    await app.close().catch(() => {})
+    await stopDatabase()
+    process.exit(1)
+  }
+}
+
+await main()
