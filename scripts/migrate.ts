@@ -1,0 +1,13 @@
+/** `npm run migrate`: apply pending migrations as admin_role over DATABASE_ADMIN_URL. */
+import { loadEnv } from '../config/env.js'
+import { migrateToLatest } from '../db/migrate.js'
+import { roleNamesFor } from '../db/roles.js'
+
+const env = loadEnv()
+if (!env.DATABASE_ADMIN_URL || !env.DATABASE_URL || !env.CDC_DATABASE_URL) {
+  console.error('migrate needs DATABASE_ADMIN_URL, DATABASE_URL and CDC_DATABASE_URL (grants follow their user names)')
+  process.exit(1)
+}
+const result = await migrateToLatest(env.DATABASE_ADMIN_URL, roleNamesFor({ runtimeUrl: env.DATABASE_URL, cdcUrl: env.CDC_DATABASE_URL }))
+for (const r of result.results ?? []) console.log(`${r.status}: ${r.migrationName}`)
+if (!result.results?.length) console.log('no pending migrations')

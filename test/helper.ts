@@ -1,0 +1,84 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Kysely } from 'kysely'
+import pg from 'pg'
+import strata from '../app.js'
+import type { StrataOptionsInput } from '../config/options.js'
+import { createKysely, createPool } from '../db/connection.js'
+import type { DB } from '../db/schema.js'
+import { serverOptions } from '../lib/logger.js'
+import { templateDatabase, testRoles } from './harness/settings.js'
+
+/** What `t.teardown` needs: tap's Test, or anything with the same method. */
+export interface Teardown {
+  teardown(fn: () => unknown): void
+}
+
+export interface TestDatabase {
+  name: string
+  /** Superuser on this database: bypasses RLS; for arranging rows and checking what was written. */
+  superuserUrl: string
+  runtimeUrl: string
+  cdcUrl: string
+  /** Kysely as superuser (closed at teardown). */
+  superuser: Kysely<DB>
+}
+
+function harnessUrl(user: string, password: string, database: string): string {
+  const port = process.env.STRATA_TEST_PG_PORT
+  if (!port) throw new Error('run tests with `npm test`: it starts PostgreSQL (STRATA_TEST_PG_PORT is unset)')
+  return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`
+}
+
+const superuserPassword = () => process.env.STRATA_TEST_PG_PASSWORD ?? ''
+let databaseCounter = 0
+
+/** A fresh database cloned from the migrated template, dropped when the test ends. */
+export async function testDatabase(t: Teardown): Promise<TestDatabase> {
+  const name = `t_${process.pid}_${++databaseCounter}`
+  const maintenance = new pg.Client({ connectionString: harnessUrl('postgres', superuserPassword(), 'postgres') })
+  await maintenance.connect()
+  try {
+    await maintenance.query(`create database ${name} template ${templateDatabase}`)
+  } finally {
+    await maintenance.end()
+  }
+  const superuserUrl = harnessUrl('postgres', superuserPassword(), name)
+  const superuser = createKysely(createPool({ url: superuserUrl, max: 3 }))
+  t.teardown(async () => {
+    await superuser.destroy()
+    const client = new pg.Client({ connectionString: harnessUrl('postgres', superuserPassword(), 'postgres') })
+    await client.connect()
+    await client.query(`drop database if exists ${name} with (force)`)
+    await client.end()
+  })
+  return {
+    name,
+    superuserUrl,
+    runtimeUrl: harnessUrl(testRoles.runtime.user, testRoles.runtime.password, name),
+    cdcUrl: harnessUrl(testRoles.cdc.user, testRoles.cdc.password, name),
+    superuser,
+  }
+}
+
+export type BuildOptions = Partial<StrataOptionsInput>
+
+/** Options for tests: features that need background work are off unless a test turns them on. */
+export function testOptions(database: TestDatabase | false, overrides: BuildOptions = {}): StrataOptionsInput {
+  return {
+    sync: false,
+    database: database ? { url: database.runtimeUrl, poolMax: 5 } : false,
+    cookieSecret: 'test-cookie-secret-0123456789',
+    ...overrides,
+  }
+}
+
+/** A ready Strata app on its own database (or on `database` when given), closed at teardown. */
+export async function build(t: Teardown, overrides: BuildOptions = {}, database?: TestDatabase | false) {
+  const db = database ?? await testDatabase(t)
+  const app: FastifyInstance = Fastify(serverOptions(process.env.LOG_LEVEL ?? 'silent'))
+  await app.register(fp(strata), testOptions(db, overrides))
+  await app.ready()
+  t.teardown(() => app.close())
+  return { app, db: db || undefined }
+}
