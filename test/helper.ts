@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
 import pg from 'pg'
@@ -73,12 +73,22 @@ export function testOptions(database: TestDatabase | false, overrides: BuildOpti
   }
 }
 
-/** A ready Strata app on its own database (or on `database` when given), closed at teardown. */
-export async function build(t: Teardown, overrides: BuildOptions = {}, database?: TestDatabase | false) {
-  const db = database ?? await testDatabase(t)
-  const app: FastifyInstance = Fastify(serverOptions(process.env.LOG_LEVEL ?? 'silent'))
+export interface BuildExtras {
+  /** Use this database (or none) instead of a fresh clone. */
+  database?: TestDatabase | false
+  /** Extra routes a test needs, registered after Strata and before `ready()`. */
+  routes?: (app: FastifyInstance) => void | Promise<void>
+}
+
+/** A ready Strata app on its own database, closed at teardown. */
+export async function build(t: Teardown, overrides: BuildOptions = {}, extras: BuildExtras = {}) {
+  const db = extras.database ?? await testDatabase(t)
+  const app: FastifyInstance = Fastify(serverOptions(process.env.LOG_LEVEL ?? 'silent', overrides.bodyLimit))
+  const routes: RouteOptions[] = []
+  app.addHook('onRoute', (route) => { routes.push(route) })
   await app.register(fp(strata), testOptions(db, overrides))
+  await extras.routes?.(app)
   await app.ready()
   t.teardown(() => app.close())
-  return { app, db: db || undefined }
+  return { app, db: db || undefined, routes }
 }

@@ -2,7 +2,7 @@ import t from 'tap'
 import { build } from '../helper.js'
 
 t.test('GET /health answers without touching the database', async (t) => {
-  const { app } = await build(t, {}, false)
+  const { app } = await build(t, {}, { database: false })
   const res = await app.inject({ method: 'GET', url: '/health' })
   t.equal(res.statusCode, 200)
   t.same(res.json(), { status: 'ok' })
