@@ -42,6 +42,9 @@ export function tenantIsolation(roles: RoleNames) {
           set search_path = pg_catalog, public
           as $$ select coalesce(array_agg(organization_id), '{}') from memberships
                 where user_id = app.user_uuid() and role = 'admin' $$;
+        create function app.member_tenant_ids() returns text[] language sql stable security definer
+          set search_path = pg_catalog, public
+          as $$ select coalesce(array_agg(distinct tenant_id), '{}') from memberships where user_id = app.user_uuid() $$;
         create function app.is_system_admin() returns boolean language sql stable security definer
           set search_path = pg_catalog, public
           as $$ select exists (select 1 from system_roles where user_id = app.user_uuid() and role = 'admin') $$;
@@ -72,14 +75,19 @@ export function tenantIsolation(roles: RoleNames) {
       `.execute(db)
 
       await tenantTablePolicies('organizations', {
-        select: any(ctx.tenant, all(ctx.user, 'id = any ((select app.member_org_ids())::uuid[])')),
+        // a tenant's organizations are visible to its members (and to their creator, so that
+        // INSERT … RETURNING works before the creator's membership exists)
+        select: any(
+          all(ctx.tenant, any('tenant_id = any ((select app.member_tenant_ids())::text[])', ctx.sysAdmin, `created_by = ${ctx.me}`)),
+          all(ctx.user, 'id = any ((select app.member_org_ids())::uuid[])')),
         insert: ctx.tenant,
         update: all(ctx.tenant, adminOf('id')),
         delete: all(ctx.tenant, adminOf('id')),
       }).execute(db)
 
       await tenantTablePolicies('memberships', {
-        select: any(all(ctx.tenant, memberOf('organization_id')), all(ctx.user, `user_id = ${ctx.me}`)),
+        // one's own memberships are always visible (also the one just inserted, for RETURNING)
+        select: any(all(ctx.tenant, memberOf('organization_id')), all(any(ctx.tenant, ctx.user), `user_id = ${ctx.me}`)),
         insert: any(
           // an org admin adds members; the creator of a new org becomes its first member
           all(ctx.tenant, any(adminOf('organization_id'),
