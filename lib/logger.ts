@@ -18,11 +18,12 @@ export const redactPaths = [
 ]
 
 /** Fastify server options shared by `server.ts`, the test helper and the benchmarks. */
-export function serverOptions(logLevel: string, bodyLimit = 1024 * 1024): FastifyServerOptions {
+export function serverOptions(logLevel: string, bodyLimit = 1024 * 1024, stream?: NodeJS.WritableStream): FastifyServerOptions {
   return {
     logger: {
       level: logLevel,
       redact: { paths: redactPaths, censor: '[redacted]' },
+      ...(stream ? { stream } : {}),
     },
     bodyLimit,
     // Honour an incoming request id from a proxy, else mint one; it is in every log line and error body.

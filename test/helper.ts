@@ -78,12 +78,15 @@ export interface BuildExtras {
   database?: TestDatabase | false
   /** Extra routes a test needs, registered after Strata and before `ready()`. */
   routes?: (app: FastifyInstance) => void | Promise<void>
+  /** Receives the app's JSON log lines (at `info` level) instead of discarding them. */
+  logStream?: NodeJS.WritableStream
 }
 
 /** A ready Strata app on its own database, closed at teardown. */
 export async function build(t: Teardown, overrides: BuildOptions = {}, extras: BuildExtras = {}) {
   const db = extras.database ?? await testDatabase(t)
-  const app: FastifyInstance = Fastify(serverOptions(process.env.LOG_LEVEL ?? 'silent', overrides.bodyLimit))
+  const level = extras.logStream ? 'info' : process.env.LOG_LEVEL ?? 'silent'
+  const app: FastifyInstance = Fastify(serverOptions(level, overrides.bodyLimit, extras.logStream))
   const routes: RouteOptions[] = []
   app.addHook('onRoute', (route) => { routes.push(route) })
   await app.register(fp(strata), testOptions(db, overrides))
