@@ -1,24 +1,146 @@
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
+import { findOrganization } from '../../db/organizations.js'
+import { type RlsContext, type ScopedDb, withContext } from '../../db/rls.js'
+import type { Organization, Tenant } from '../../db/schema.js'
+import { findTenant, membershipsOfUser, type UserMembership } from '../../db/tenants.js'
+import { AppError } from '../../lib/errors.js'
+import type { Subject } from '../../lib/permissions.js'
 
-/** The guard chain a route declares (SPEC §5); checked in this order. */
+/** The guards a route may declare (SPEC §5), run in the order declared. */
 export type Guard = 'public' | 'auth' | 'sysAdmin' | 'tenant' | 'org' | 'crossTenant' | 'cdcSecret'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Every route states who may call it; a route without this fails to register. */
     guards?: Guard[]
+    /** Long-lived routes (streams) manage their own transactions instead of one per request. */
+    rlsTransaction?: false
+  }
+  interface FastifyRequest {
+    /** The RLS context the guards opened; the handler runs inside it. */
+    rlsContext: RlsContext | null
+    /** The handler's transaction in `rlsContext` (tenant, cross-tenant and public routes). */
+    db: ScopedDb
+    tenant: Tenant | null
+    organization: Organization | null
+    /** The caller's role in the current organization (null for system admins without one). */
+    membership: UserMembership | null
+    /** Who is asking, for the permissions engine: memberships of the current tenant. */
+    subject: Subject<UserMembership> | null
   }
 }
 
-// Routes added by libraries (Swagger UI assets, CORS preflight, HEAD twins) are public by nature.
-const libraryRoute = (url: string) => url.startsWith('/docs') || url === '/openapi.json' || url === '*'
+const needsAuth: readonly Guard[] = ['sysAdmin', 'tenant', 'org', 'crossTenant']
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** Enforces that every route declares its guards. */
+// Routes added by libraries (Swagger UI assets, HEAD twins, CORS preflight) are public by nature.
+const libraryRoute = (route: RouteOptions) =>
+  route.method === 'HEAD' || route.method === 'OPTIONS' || route.url.startsWith('/docs') || route.url === '/openapi.json'
+
+/** Checks the declared chain is coherent; throws at registration, never at request time. */
+function validateChain(route: RouteOptions, guards: readonly Guard[] | undefined): asserts guards is Guard[] {
+  const name = `${String(route.method)} ${route.url}`
+  if (!guards?.length) throw new Error(`route ${name} declares no guards`)
+  if (guards.includes('public') && guards.length > 1) throw new Error(`route ${name}: 'public' stands alone`)
+  const authAt = guards.indexOf('auth')
+  for (const guard of needsAuth) {
+    const at = guards.indexOf(guard)
+    if (at !== -1 && (authAt === -1 || authAt > at)) throw new Error(`route ${name}: '${guard}' needs 'auth' before it`)
+  }
+  if (guards.includes('org') && guards.indexOf('tenant') > guards.indexOf('org')) {
+    throw new Error(`route ${name}: 'org' needs 'tenant' before it`)
+  }
+}
+
+const param = (request: FastifyRequest, name: string): string | undefined =>
+  (request.params as Record<string, string | undefined> | undefined)?.[name]
+
+/**
+ * Guards as per-route hooks (SPEC §5) and the RLS transaction around each handler: the guards
+ * decide the context, the handler's queries run in one transaction opened in it.
+ */
 export default fp(async (fastify) => {
+  const { tenancy, publicAccess } = fastify.config
+  fastify.decorateRequest('rlsContext', null)
+  fastify.decorateRequest('db', null as unknown as ScopedDb)
+  fastify.decorateRequest('tenant', null)
+  fastify.decorateRequest('organization', null)
+  fastify.decorateRequest('membership', null)
+  fastify.decorateRequest('subject', null)
+
+  async function loadTenant(request: FastifyRequest): Promise<Tenant> {
+    const tenantId = param(request, 'tenantId') ?? ''
+    const tenant = /^([a-z0-9]{6}|main)$/.test(tenantId) ? await findTenant(fastify.db, tenantId) : undefined
+    if (!tenant) throw new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
+    return tenant
+  }
+
+  const guards: Record<Guard, (request: FastifyRequest, reply: FastifyReply) => Promise<void>> = {
+    async public(request) {
+      if (param(request, 'tenantId') === undefined) return
+      if (!publicAccess) throw new AppError(404, 'route_not_found', 'info', { message: 'Public access is disabled' })
+      const tenant = await loadTenant(request)
+      if (tenant.status !== 'active') throw new AppError(404, 'tenant_not_found', 'info', { entityType: 'tenant' })
+      request.tenant = tenant
+      request.rlsContext = { kind: 'public', tenantId: tenant.id }
+    },
+    auth: (request, reply) => fastify.auth.authenticate(request, reply),
+    async sysAdmin(request) {
+      if (!request.isSystemAdmin) throw new AppError(403, 'no_sysadmin', 'warn', { message: 'System admins only' })
+    },
+    async tenant(request) {
+      const tenant = await loadTenant(request)
+      const user = request.user!
+      const memberships = (await membershipsOfUser(fastify.db, user.id)).filter((m) => m.tenantId === tenant.id)
+      // In single-tenant mode every user belongs to the one tenant; in multi mode a membership is needed.
+      if (tenancy === 'multi' && memberships.length === 0 && !request.isSystemAdmin) {
+        throw new AppError(403, 'forbidden', 'warn', { message: 'No access to this tenant', entityType: 'tenant' })
+      }
+      if (tenant.status !== 'active') {
+        throw new AppError(403, 'tenant_suspended', 'warn', { message: `Tenant is ${tenant.status}`, entityType: 'tenant' })
+      }
+      request.tenant = tenant
+      request.subject = { userId: user.id, isSystemAdmin: request.isSystemAdmin, memberships }
+      request.rlsContext = { kind: 'tenant', tenantId: tenant.id, userId: user.id }
+    },
+    async org(request) {
+      const idOrSlug = param(request, 'orgId') ?? param(request, 'idOrSlug') ?? ''
+      const tenant = request.tenant!
+      const organization = await withContext(fastify.db, request.rlsContext!, (trx) =>
+        findOrganization(trx, tenant.id, uuidPattern.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug }))
+      if (!organization) throw new AppError(404, 'organization_not_found', 'info', { message: 'Organization not found', entityType: 'organization' })
+      const membership = request.subject!.memberships.find((m) => m.organizationId === organization.id) ?? null
+      if (!membership && !request.isSystemAdmin) {
+        throw new AppError(403, 'forbidden', 'warn', { message: 'Not a member of this organization', entityType: 'organization' })
+      }
+      request.organization = organization
+      request.membership = membership
+    },
+    async crossTenant(request) {
+      request.rlsContext = { kind: 'user', userId: request.user!.id }
+    },
+    async cdcSecret() {
+      // Checked by the CDC ingest plugin during the WebSocket upgrade.
+    },
+  }
+
   fastify.addHook('onRoute', (route) => {
-    if (route.method === 'HEAD' || route.method === 'OPTIONS' || libraryRoute(route.url)) return
-    if (!route.config?.guards?.length) {
-      throw new Error(`route ${String(route.method)} ${route.url} declares no guards`)
+    if (libraryRoute(route)) return
+    const declared = route.config?.guards
+    validateChain(route, declared)
+    const hooks = declared.map((guard) => guards[guard])
+    const existing = route.preHandler ? [route.preHandler].flat() : []
+    route.preHandler = [...hooks, ...existing]
+    if (route.config?.rlsTransaction === false) return
+    const handler = route.handler
+    route.handler = async function (request, reply) {
+      const context = request.rlsContext
+      if (!context) return handler.call(this, request, reply)
+      return withContext(fastify.db, context, async (trx) => {
+        request.db = trx
+        return handler.call(this, request, reply)
+      })
     }
   })
-}, { name: 'guards' })
+}, { name: 'guards', dependencies: ['config', 'auth'] })

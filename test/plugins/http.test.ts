@@ -19,7 +19,7 @@ t.test('log lines carry the request id and redact secrets', async (t) => {
   const res = await app.inject({
     method: 'POST',
     url: '/test/echo',
-    headers: { cookie: 'strata-session=supersecretcookie', authorization: 'Bearer supersecrettoken', 'x-request-id': 'req-123' },
+    headers: { cookie: 'tracking=supersecretcookie', authorization: 'Bearer supersecrettoken', 'x-request-id': 'req-123' },
     payload: { password: 'hunter2hunter2', token: 'tok-secret', secret: 'shh', name: 'visible' },
   })
   t.equal(res.statusCode, 200)

@@ -1,0 +1,59 @@
+import { z } from 'zod'
+import type { User } from '../db/schema.js'
+
+/** zod schemas shared by several route folders; each feeds validation, types and OpenAPI. */
+
+export const uuidSchema = z.uuid()
+export const tenantIdSchema = z.string().regex(/^([a-z0-9]{6}|main)$/, 'a tenant id is 6 characters [a-z0-9]')
+export const emailSchema = z.email().max(320)
+export const passwordSchema = z.string().min(8).max(100)
+export const timestamp = z.iso.datetime({ offset: true })
+
+export const userSchema = z.object({
+  id: z.uuid(),
+  email: z.email(),
+  name: z.string(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+}).meta({ id: 'User', example: {
+  id: '0192f0c1-7a3e-7c44-9b1f-2d0b6f7e8a11', email: 'ada@example.com', name: 'Ada Lovelace',
+  createdAt: '2026-01-05T10:00:00.000Z', updatedAt: '2026-01-05T10:00:00.000Z',
+} })
+
+export const canSchema = z.object({ create: z.boolean(), read: z.boolean(), update: z.boolean(), delete: z.boolean() })
+
+export const errorSchema = z.object({
+  error: z.object({
+    status: z.number().int(),
+    type: z.string(),
+    message: z.string(),
+    severity: z.enum(['debug', 'info', 'warn', 'error', 'fatal']),
+    entityType: z.string().optional(),
+    requestId: z.string(),
+    meta: z.record(z.string(), z.unknown()).optional(),
+  }),
+}).meta({ id: 'Error' })
+
+/** Error responses every guarded route may give. */
+export const guardErrors = { 401: errorSchema, 403: errorSchema, 404: errorSchema } as const
+
+export const paginationQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(40),
+  offset: z.coerce.number().int().min(0).default(0),
+  q: z.string().max(200).optional(),
+  order: z.enum(['asc', 'desc']).default('asc'),
+})
+
+export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() })
+
+export const idParams = z.object({ id: z.uuid() })
+
+export function toUserDto(user: User): z.infer<typeof userSchema> {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    createdAt: user.created_at.toISOString(),
+    updatedAt: user.updated_at.toISOString(),
+  }
+}

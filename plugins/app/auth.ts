@@ -1,0 +1,89 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { type SessionWithUser, createSession, deleteSession, extendSession, findSessionBySecret } from '../../db/sessions.js'
+import type { Session, User } from '../../db/schema.js'
+import { AppError } from '../../lib/errors.js'
+import { randomToken, sha256 } from '../../lib/secrets.js'
+
+export const sessionCookie = 'strata-session'
+const sessionTtlMs = 7 * 24 * 60 * 60 * 1000
+/** Sliding expiry: a session used after this much of its life is extended to a full week. */
+const extendAfterMs = 24 * 60 * 60 * 1000
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the `auth` guard. */
+    user: User | null
+    session: Session | null
+    isSystemAdmin: boolean
+  }
+  interface FastifyInstance {
+    auth: {
+      /** The `auth` guard: loads the session from the cookie or answers 401. */
+      authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>
+      /** Starts a session for `userId` and sets the cookie (raw token; the table keeps its sha256). */
+      startSession(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<void>
+      endSession(request: FastifyRequest, reply: FastifyReply): Promise<void>
+    }
+  }
+}
+
+/** Sessions (SPEC §5): a random token in the signed `strata-session` cookie, sha256 in the table. */
+export default fp(async (fastify) => {
+  const { secureCookies } = fastify.config
+  fastify.decorateRequest('user', null)
+  fastify.decorateRequest('session', null)
+  fastify.decorateRequest('isSystemAdmin', false)
+
+  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secureCookies, signed: true }
+  const clearCookie = (reply: FastifyReply) => reply.clearCookie(sessionCookie, { path: '/' })
+
+  function tokenOf(request: FastifyRequest): string | undefined {
+    const raw = request.cookies[sessionCookie]
+    if (!raw) return undefined
+    const unsigned = request.unsignCookie(raw)
+    return unsigned.valid && unsigned.value ? unsigned.value : ''
+  }
+
+  function reject(reply: FastifyReply, type: string, message: string): never {
+    clearCookie(reply)
+    throw new AppError(401, type, 'info', { message })
+  }
+
+  async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const token = tokenOf(request)
+    if (token === undefined) throw new AppError(401, 'no_session', 'info', { message: 'Sign in first' })
+    const found: SessionWithUser | undefined = token ? await findSessionBySecret(fastify.db, sha256(token)) : undefined
+    if (!found) reject(reply, 'unauthorized', 'Session is invalid')
+    const expiresAt = new Date(found.session.expires_at)
+    const now = Date.now()
+    if (expiresAt.getTime() <= now) {
+      await deleteSession(fastify.db, found.session.id)
+      reject(reply, 'session_expired', 'Session has expired, sign in again')
+    }
+    if (expiresAt.getTime() - now < sessionTtlMs - extendAfterMs) {
+      const extended = new Date(now + sessionTtlMs)
+      await extendSession(fastify.db, found.session.id, extended)
+      reply.setCookie(sessionCookie, token!, { ...cookieOptions, expires: extended })
+    }
+    request.user = found.user
+    request.session = found.session
+    request.isSystemAdmin = found.isSystemAdmin
+  }
+
+  fastify.decorate('auth', {
+    authenticate,
+    async startSession(request: FastifyRequest, reply: FastifyReply, userId: string) {
+      const token = randomToken()
+      const expiresAt = new Date(Date.now() + sessionTtlMs)
+      await createSession(fastify.db, {
+        secret: sha256(token), userId, expiresAt, userAgent: request.headers['user-agent'], ip: request.ip,
+      })
+      reply.setCookie(sessionCookie, token, { ...cookieOptions, expires: expiresAt })
+    },
+    async endSession(request: FastifyRequest, reply: FastifyReply) {
+      if (request.session) await deleteSession(fastify.db, request.session.id)
+      clearCookie(reply)
+    },
+  })
+}, { name: 'auth', dependencies: ['config', 'db', 'cookie'] })

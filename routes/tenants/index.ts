@@ -1,0 +1,109 @@
+import { randomInt } from 'node:crypto'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { Tenant } from '../../db/schema.js'
+import { AppError } from '../../lib/errors.js'
+import { errorSchema, guardErrors, listOf, paginationQuery, tenantIdSchema, timestamp } from '../../lib/schemas.js'
+
+const tenantSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(['active', 'suspended', 'archived']),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+}).meta({ id: 'Tenant', example: { id: 'k3x9q2', name: 'Acme', status: 'active', createdAt: '2026-01-05T10:00:00.000Z', updatedAt: '2026-01-05T10:00:00.000Z' } })
+
+const toTenantDto = (t: Tenant): z.infer<typeof tenantSchema> => ({
+  id: t.id, name: t.name, status: t.status, createdAt: t.created_at.toISOString(), updatedAt: t.updated_at.toISOString(),
+})
+
+const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'
+const newTenantId = () => Array.from({ length: 6 }, () => alphabet[randomInt(alphabet.length)]).join('')
+
+const tenantParams = z.object({ tenantId: tenantIdSchema })
+const notFound = () => new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
+const sysAdmin = { guards: ['auth', 'sysAdmin'] as ['auth', 'sysAdmin'] }
+
+/** Tenant management for system admins; multi-tenant mode only (SPEC §5). */
+const tenantRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  if (fastify.config.tenancy !== 'multi') return
+
+  fastify.get('/tenants', {
+    config: sysAdmin,
+    schema: {
+      tags: ['tenants'],
+      summary: 'List tenants',
+      querystring: paginationQuery.extend({ sort: z.enum(['name', 'createdAt']).default('createdAt') }),
+      response: { 200: listOf(tenantSchema), ...guardErrors },
+    },
+  }, async (request) => {
+    const { limit, offset, q, sort, order } = request.query
+    let query = fastify.db.selectFrom('tenants')
+    if (q) query = query.where((eb) => eb.or([eb('name', 'ilike', `%${q}%`), eb('id', '=', q)]))
+    const [items, { total }] = await Promise.all([
+      query.selectAll().orderBy(sort === 'name' ? 'name' : 'created_at', order).orderBy('id').limit(limit).offset(offset).execute(),
+      query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
+    ])
+    return { items: items.map(toTenantDto), total: Number(total) }
+  })
+
+  fastify.post('/tenants', {
+    config: sysAdmin,
+    schema: {
+      tags: ['tenants'],
+      summary: 'Create a tenant',
+      body: z.object({ name: z.string().trim().min(1).max(200) }).meta({ example: { name: 'Acme' } }),
+      response: { 201: tenantSchema, 400: errorSchema, ...guardErrors },
+    },
+  }, async (request, reply) => {
+    // 36^6 ids: retry the rare collision rather than fail.
+    for (let attempt = 0; ; attempt++) {
+      const tenant = await fastify.db.insertInto('tenants').values({ id: newTenantId(), name: request.body.name })
+        .onConflict((oc) => oc.column('id').doNothing()).returningAll().executeTakeFirst()
+      if (tenant) {
+        reply.code(201)
+        return toTenantDto(tenant)
+      }
+      if (attempt >= 5) throw new AppError(409, 'conflict_retry', 'warn', { message: 'Could not allocate a tenant id' })
+    }
+  })
+
+  fastify.get('/tenants/:tenantId', {
+    config: sysAdmin,
+    schema: { tags: ['tenants'], summary: 'Read a tenant', params: tenantParams, response: { 200: tenantSchema, ...guardErrors } },
+  }, async (request) => {
+    const tenant = await fastify.db.selectFrom('tenants').selectAll().where('id', '=', request.params.tenantId).executeTakeFirst()
+    if (!tenant) throw notFound()
+    return toTenantDto(tenant)
+  })
+
+  fastify.patch('/tenants/:tenantId', {
+    config: sysAdmin,
+    schema: {
+      tags: ['tenants'],
+      summary: 'Rename, suspend or reactivate a tenant',
+      params: tenantParams,
+      body: z.object({ name: z.string().trim().min(1).max(200).optional(), status: z.enum(['active', 'suspended', 'archived']).optional() })
+        .refine((b) => b.name !== undefined || b.status !== undefined, 'name or status is required')
+        .meta({ example: { status: 'suspended' } }),
+      response: { 200: tenantSchema, 400: errorSchema, ...guardErrors },
+    },
+  }, async (request) => {
+    const tenant = await fastify.db.updateTable('tenants').set({ ...request.body, updated_at: new Date() })
+      .where('id', '=', request.params.tenantId).returningAll().executeTakeFirst()
+    if (!tenant) throw notFound()
+    return toTenantDto(tenant)
+  })
+
+  fastify.delete('/tenants/:tenantId', {
+    config: sysAdmin,
+    schema: { tags: ['tenants'], summary: 'Archive a tenant (data is kept)', params: tenantParams, response: { 200: tenantSchema, ...guardErrors } },
+  }, async (request) => {
+    const tenant = await fastify.db.updateTable('tenants').set({ status: 'archived', updated_at: new Date() })
+      .where('id', '=', request.params.tenantId).returningAll().executeTakeFirst()
+    if (!tenant) throw notFound()
+    return toTenantDto(tenant)
+  })
+}
+
+export default tenantRoutes
