@@ -67,6 +67,7 @@ export type BuildOptions = Partial<StrataOptionsInput>
 export function testOptions(database: TestDatabase | false, overrides: BuildOptions = {}): StrataOptionsInput {
   return {
     sync: false,
+    rateLimit: false,
     database: database ? { url: database.runtimeUrl, poolMax: 5 } : false,
     cookieSecret: 'test-cookie-secret-0123456789',
     ...overrides,
@@ -94,4 +95,41 @@ export async function build(t: Teardown, overrides: BuildOptions = {}, extras: B
   await app.ready()
   t.teardown(() => app.close())
   return { app, db: db || undefined, routes }
+}
+
+/** The origin `inject` requests come from by default (the server's own, so CSRF passes). */
+export const sameOrigin = 'http://localhost:80'
+
+export interface SignedIn {
+  cookie: string
+  user: { id: string; email: string; name: string }
+}
+
+/** Signs up through the API and returns the session cookie to send back. */
+export async function signUp(app: FastifyInstance, email: string, password = 'password-123', name?: string): Promise<SignedIn> {
+  const res = await app.inject({ method: 'POST', url: '/auth/sign-up', payload: { email, password, name } })
+  if (res.statusCode !== 201) throw new Error(`sign-up failed: ${res.statusCode} ${res.body}`)
+  return { cookie: sessionCookieOf(res.headers['set-cookie']), user: res.json().user }
+}
+
+export function sessionCookieOf(header: string | string[] | undefined): string {
+  const cookie = [header ?? []].flat().find((c) => c.startsWith('strata-session='))
+  if (!cookie) throw new Error('no session cookie was set')
+  return cookie.split(';')[0]!
+}
+
+/** `app.inject` as a signed-in browser on the app's own origin. */
+export function as(app: FastifyInstance, who: SignedIn | undefined) {
+  return (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
+    app.inject({
+      method,
+      url,
+      headers: { ...(who ? { cookie: who.cookie } : {}), origin: sameOrigin, ...headers },
+      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+    })
+}
+
+/** Makes a user a system admin (as superuser: the API cannot grant it). */
+export async function makeSystemAdmin(db: TestDatabase, userId: string): Promise<void> {
+  await db.superuser.insertInto('system_roles').values({ user_id: userId, role: 'admin' }).execute()
 }

@@ -38,9 +38,9 @@ export default fp(async (fastify) => {
     }
   }
 
-  await fastify.register(rateLimit, { global: false })
+  // The store is the plugin's: limiters made by createRateLimit derive theirs from it.
+  await fastify.register(rateLimit, { global: false, store: DatabaseStore })
   const limit = (keyOf: (request: FastifyRequest) => string) => fastify.createRateLimit({
-    store: DatabaseStore,
     max: options.max,
     timeWindow: options.timeWindowMs,
     keyGenerator: keyOf,
@@ -57,7 +57,7 @@ export default fp(async (fastify) => {
     const check = async (request: FastifyRequest, reply: FastifyReply) => {
       const checks = emailOf(request) ? [byIp, byEmail] : [byIp]
       for (const result of await Promise.all(checks.map((check) => check(request)))) {
-        if (result.isAllowed) continue
+        if (result.isAllowed || !result.isExceeded) continue
         reply.header('retry-after', String(result.ttlInSeconds))
         throw new AppError(429, 'rate_limited', 'warn', {
           message: `Too many attempts, retry in ${result.ttlInSeconds} s`,

@@ -1,0 +1,147 @@
+import t from 'tap'
+import { sha256 } from '../../lib/secrets.js'
+import { as, build, sameOrigin, sessionCookieOf, signUp, testDatabase } from '../helper.js'
+
+const { app, db } = await build(t)
+const database = db!
+
+t.test('sign-up: 201, a session cookie, only the hash stored', async (t) => {
+  const res = await app.inject({ method: 'POST', url: '/auth/sign-up', payload: { email: 'Ada@Example.com', password: 'password-123', name: 'Ada' } })
+  t.equal(res.statusCode, 201)
+  t.equal(res.json().user.email, 'ada@example.com', 'email is normalised')
+  t.equal(res.json().user.name, 'Ada')
+  t.notOk('password' in res.json().user)
+  const header = [res.headers['set-cookie']].flat().find((c) => c?.startsWith('strata-session='))!
+  t.match(header, /HttpOnly/)
+  t.match(header, /SameSite=Lax/)
+  t.notMatch(header, /Secure/, 'not Secure in development')
+  const value = decodeURIComponent(sessionCookieOf(header).split('=').slice(1).join('='))
+  const token = value.slice(0, value.lastIndexOf('.'))
+  const session = await database.superuser.selectFrom('sessions').selectAll().executeTakeFirstOrThrow()
+  t.equal(session.secret, sha256(token), 'the table holds sha256 of the token')
+  t.notOk(value.includes(session.secret), 'the cookie never holds the stored hash')
+  const password = await database.superuser.selectFrom('passwords').selectAll().executeTakeFirstOrThrow()
+  t.match(password.hash, /^\$argon2id\$/, 'argon2id')
+})
+
+t.test('sign-up failures', async (t) => {
+  const dup = await app.inject({ method: 'POST', url: '/auth/sign-up', payload: { email: 'ADA@example.com', password: 'password-123' } })
+  t.equal(dup.statusCode, 409)
+  t.equal(dup.json().error.type, 'email_exists')
+  const weak = await app.inject({ method: 'POST', url: '/auth/sign-up', payload: { email: 'weak@example.com', password: 'short' } })
+  t.equal(weak.statusCode, 400)
+  t.equal(weak.json().error.type, 'validation_error')
+  t.match(weak.json().error.message, /body\.password/)
+  const badEmail = await app.inject({ method: 'POST', url: '/auth/sign-up', payload: { email: 'nope', password: 'password-123' } })
+  t.equal(badEmail.statusCode, 400)
+  t.match(badEmail.json().error.message, /body\.email/)
+  const users = await database.superuser.selectFrom('users').select('email').execute()
+  t.same(users.map((u) => u.email), ['ada@example.com'], 'nothing else was written')
+})
+
+t.test('sign-in: success, wrong password and unknown email answer alike', async (t) => {
+  const ok = await app.inject({ method: 'POST', url: '/auth/sign-in', payload: { email: 'ada@example.com', password: 'password-123' } })
+  t.equal(ok.statusCode, 200)
+  t.equal(ok.json().user.email, 'ada@example.com')
+  t.ok(sessionCookieOf(ok.headers['set-cookie']))
+  const wrong = await app.inject({ method: 'POST', url: '/auth/sign-in', payload: { email: 'ada@example.com', password: 'password-999' } })
+  const unknown = await app.inject({ method: 'POST', url: '/auth/sign-in', payload: { email: 'who@example.com', password: 'password-123' } })
+  for (const res of [wrong, unknown]) {
+    t.equal(res.statusCode, 401)
+    t.equal(res.json().error.type, 'invalid_credentials')
+    t.equal(res.headers['set-cookie'], undefined, 'no cookie')
+  }
+  const strip = (body: { error: Record<string, unknown> }) => ({ ...body.error, requestId: undefined })
+  t.same(strip(wrong.json()), strip(unknown.json()), 'identical bodies')
+})
+
+t.test('GET /me and PUT /me', async (t) => {
+  const ada = await signUp(app, 'me@example.com', 'password-123', 'Me')
+  const me = await as(app, ada)('GET', '/me')
+  t.equal(me.statusCode, 200)
+  t.same(me.json(), { user: ada.user, systemRole: null })
+  const put = await as(app, ada)('PUT', '/me', { name: 'Renamed' })
+  t.equal(put.statusCode, 200)
+  t.equal(put.json().user.name, 'Renamed')
+  const bad = await as(app, ada)('PUT', '/me', { name: '' })
+  t.equal(bad.statusCode, 400)
+})
+
+t.test('401s: no cookie, a forged cookie, an expired session', async (t) => {
+  const none = await app.inject({ method: 'GET', url: '/me' })
+  t.equal(none.statusCode, 401)
+  t.equal(none.json().error.type, 'no_session')
+
+  const forged = await app.inject({ method: 'GET', url: '/me', headers: { cookie: 'strata-session=abc.def' } })
+  t.equal(forged.statusCode, 401)
+  t.equal(forged.json().error.type, 'unauthorized')
+  t.match(String(forged.headers['set-cookie']), /strata-session=;/, 'the cookie is cleared')
+
+  const someone = await signUp(app, 'expired@example.com')
+  await database.superuser.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) })
+    .where('user_id', '=', someone.user.id).execute()
+  const expired = await as(app, someone)('GET', '/me')
+  t.equal(expired.statusCode, 401)
+  t.equal(expired.json().error.type, 'session_expired')
+  t.match(String(expired.headers['set-cookie']), /strata-session=;/, 'the cookie is cleared')
+  const left = await database.superuser.selectFrom('sessions').where('user_id', '=', someone.user.id).selectAll().execute()
+  t.equal(left.length, 0, 'the expired session row is gone')
+})
+
+t.test('sliding expiry extends a session in use', async (t) => {
+  const user = await signUp(app, 'slide@example.com')
+  const soon = new Date(Date.now() + 2 * 24 * 3600 * 1000)
+  await database.superuser.updateTable('sessions').set({ expires_at: soon }).where('user_id', '=', user.user.id).execute()
+  const res = await as(app, user)('GET', '/me')
+  t.equal(res.statusCode, 200)
+  t.ok(res.headers['set-cookie'], 'the cookie is refreshed')
+  const row = await database.superuser.selectFrom('sessions').select('expires_at').where('user_id', '=', user.user.id).executeTakeFirstOrThrow()
+  t.ok(row.expires_at.getTime() > Date.now() + 6.9 * 24 * 3600 * 1000, 'extended to about 7 days')
+})
+
+t.test('sign-out deletes the session and clears the cookie', async (t) => {
+  const user = await signUp(app, 'bye@example.com')
+  const res = await as(app, user)('POST', '/auth/sign-out')
+  t.equal(res.statusCode, 204)
+  t.match(String(res.headers['set-cookie']), /strata-session=;/)
+  const left = await database.superuser.selectFrom('sessions').where('user_id', '=', user.user.id).selectAll().execute()
+  t.equal(left.length, 0)
+  t.equal((await as(app, user)('GET', '/me')).statusCode, 401, 'the old cookie no longer works')
+})
+
+t.test('CSRF: cookie-authenticated mutations need our Origin', async (t) => {
+  const user = await signUp(app, 'csrf@example.com')
+  const noOrigin = await app.inject({ method: 'PUT', url: '/me', headers: { cookie: user.cookie }, payload: { name: 'x' } })
+  t.equal(noOrigin.statusCode, 403)
+  t.equal(noOrigin.json().error.type, 'csrf_origin_mismatch')
+  const evil = await app.inject({ method: 'PUT', url: '/me', headers: { cookie: user.cookie, origin: 'https://evil.example.com' }, payload: { name: 'x' } })
+  t.equal(evil.statusCode, 403)
+  const good = await app.inject({ method: 'PUT', url: '/me', headers: { cookie: user.cookie, origin: sameOrigin }, payload: { name: 'x' } })
+  t.equal(good.statusCode, 200)
+  const read = await app.inject({ method: 'GET', url: '/me', headers: { cookie: user.cookie } })
+  t.equal(read.statusCode, 200, 'reads need no Origin')
+})
+
+t.test('rate limits trip per IP and per email, recover, and are shared by instances', async (t) => {
+  const shared = await testDatabase(t)
+  const limits = { rateLimit: { max: 3, timeWindowMs: 1_500 } }
+  const { app: one } = await build(t, limits, { database: shared })
+  const { app: two } = await build(t, limits, { database: shared })
+  const attempt = (instance: typeof one, email: string, remoteAddress: string) =>
+    instance.inject({ method: 'POST', url: '/auth/sign-in', remoteAddress, payload: { email, password: 'password-123' } })
+
+  // per IP: different emails from one address
+  const byIp = [await attempt(one, 'a1@x.io', '10.0.0.1'), await attempt(two, 'a2@x.io', '10.0.0.1'), await attempt(one, 'a3@x.io', '10.0.0.1')]
+  t.same(byIp.map((r) => r.statusCode), [401, 401, 401])
+  const blocked = await attempt(two, 'a4@x.io', '10.0.0.1')
+  t.equal(blocked.statusCode, 429, 'the 4th attempt from the IP is refused, on the other instance too')
+  t.equal(blocked.json().error.type, 'rate_limited')
+  t.ok(Number(blocked.headers['retry-after']) >= 1, 'Retry-After is set')
+
+  // per email: one email from many addresses
+  for (const ip of ['10.0.1.1', '10.0.1.2', '10.0.1.3']) t.equal((await attempt(one, 'target@x.io', ip)).statusCode, 401)
+  t.equal((await attempt(two, 'target@x.io', '10.0.1.4')).statusCode, 429, 'the 4th attempt on the email is refused')
+
+  await new Promise((resolve) => setTimeout(resolve, 1_600))
+  t.equal((await attempt(one, 'target@x.io', '10.0.1.5')).statusCode, 401, 'recovers after the window')
+})
