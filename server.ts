@@ -6,6 +6,7 @@ import strata from './app.js'
 import { type Env, EnvError, loadEnv } from './config/env.js'
 import type { StrataOptionsInput } from './config/options.js'
 import { type DatabaseUrls, bootEmbedded, bootExisting } from './db/bootstrap.js'
+import { seedSystemAdmin } from './db/seed.js'
 import { serverOptions } from './lib/logger.js'
 
 /** Maps the validated environment (and the database we booted) to registration options. */
@@ -40,6 +41,11 @@ async function main(): Promise<void> {
   const app = Fastify(serverOptions(env.LOG_LEVEL))
   const database = await bootDatabase(env, (line) => app.log.debug({ postgres: line.trim() }, 'embedded postgres'))
   const stopDatabase = async () => { await database?.embedded?.stop() }
+  if (database?.adminUrl && env.SEED_ADMIN_EMAIL && env.SEED_ADMIN_PASSWORD) {
+    if (await seedSystemAdmin(database.adminUrl, env.SEED_ADMIN_EMAIL, env.SEED_ADMIN_PASSWORD)) {
+      app.log.info({ email: env.SEED_ADMIN_EMAIL }, 'created the first system admin')
+    }
+  }
 
   // Exit within 10 s: stop accepting, end streams, finish in-flight requests, close pools, stop Postgres.
   closeWithGrace({ delay: 10_000, logger: app.log }, async ({ err, signal }) => {
@@ -53,6 +59,9 @@ async function main(): Promise<void> {
     await app.register(fp(strata), optionsFromEnv(env, database))
     const address = await app.listen({ port: env.PORT, host: env.HOST })
     app.log.info(`Strata listening on ${address} — API docs at ${address}/docs`)
+    if (database?.demo) {
+      app.log.info(`Demo sign-in (first boot): ${database.demo.email} / ${database.demo.password} — POST ${address}/auth/sign-in`)
+    }
   } catch (error) {
     app.log.fatal({ err: error }, 'failed to start')
     await app.close().catch(() => {})

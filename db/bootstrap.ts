@@ -8,6 +8,7 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded.js'
 import { migrateToLatest } from './migrate.js'
 import { defaultRoleNames } from './role-names.js'
 import { ensureRoles } from './roles.js'
+import { demoEmail, seedDemo } from './seed.js'
 
 export interface DatabaseUrls {
   /** Runtime role (NOBYPASSRLS): what the API connects as. */
@@ -19,6 +20,8 @@ export interface DatabaseUrls {
   cdcSecret?: string
   cookieSecret?: string
   embedded?: EmbeddedDatabase
+  /** Set when the embedded first boot created the demo user (its password, to print once). */
+  demo?: { email: string; password: string }
 }
 
 /** Generated once per `.data/` folder and kept there, so restarts reuse them. */
@@ -29,6 +32,7 @@ interface EmbeddedSecrets {
   cdcPassword: string
   cdcSecret: string
   cookieSecret: string
+  demoPassword: string
 }
 
 const secret = () => randomBytes(24).toString('base64url')
@@ -42,6 +46,7 @@ async function loadSecrets(file: string): Promise<EmbeddedSecrets> {
     cdcPassword: secret(),
     cdcSecret: secret(),
     cookieSecret: secret(),
+    demoPassword: secret().slice(0, 16),
   }
   await mkdir(path.dirname(file), { recursive: true })
   await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
@@ -78,7 +83,8 @@ export async function bootEmbedded(dataDir: string, onLog?: (line: string) => vo
     const cdcUrl = embedded.urlFor(defaultRoleNames.cdc, secrets.cdcPassword, 'strata')
     const roles = await ensureRoles({ adminUrl, runtimeUrl: url, cdcUrl })
     await migrateToLatest(adminUrl, roles)
-    return { url, adminUrl, cdcUrl, cdcSecret: secrets.cdcSecret, cookieSecret: secrets.cookieSecret, embedded }
+    const demo = await seedDemo(adminUrl, secrets.demoPassword) ? { email: demoEmail, password: secrets.demoPassword } : undefined
+    return { url, adminUrl, cdcUrl, cdcSecret: secrets.cdcSecret, cookieSecret: secrets.cookieSecret, embedded, demo }
   } catch (error) {
     await embedded.stop()
     throw error
