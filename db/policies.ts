@@ -5,11 +5,13 @@ import { type RawBuilder, sql } from 'kysely'
  * through the `app.*` functions of the RLS migration, which wrap
  * `COALESCE(current_setting(name, true), '')`; every composed condition is parenthesised.
  */
+// Each function is wrapped in a scalar sub-select so Postgres evaluates it once per statement
+// (an init-plan) instead of once per row.
 export const ctx = {
-  tenant: '(app.in_tenant_context())',
-  user: '(app.in_user_context())',
-  public: '(app.in_public_context())',
-  me: '(app.user_uuid())',
+  tenant: '((select app.in_tenant_context()))',
+  user: '((select app.in_user_context()))',
+  public: '((select app.in_public_context()))',
+  me: '((select app.user_uuid()))',
   sysAdmin: '((select app.is_system_admin()))',
 } as const
 
@@ -23,6 +25,9 @@ export const adminOf = (column: string) =>
 
 export const any = (...conditions: string[]) => `(${conditions.map((c) => `(${c})`).join(' or ')})`
 export const all = (...conditions: string[]) => `(${conditions.map((c) => `(${c})`).join(' and ')})`
+
+/** The RESTRICTIVE guard: a context is set, and rows belong to its tenant when it names one. */
+const contextGuard = "((select app.has_context()) and (((select app.tenant_id()) = '') or (tenant_id = (select app.tenant_id()))))"
 
 export interface TablePolicies {
   select: string
@@ -43,8 +48,8 @@ export function tenantTablePolicies(table: string, rules: TablePolicies): RawBui
     alter table ${t} enable row level security;
     alter table ${t} force row level security;
     create policy ${table}_context_guard on ${t} as restrictive for all
-      using ((app.has_context()) and ((app.tenant_id() = '') or (tenant_id = app.tenant_id())))
-      with check ((app.has_context()) and ((app.tenant_id() = '') or (tenant_id = app.tenant_id())));
+      using (${contextGuard})
+      with check (${contextGuard});
     create policy ${table}_select on ${t} for select using (${rules.select});
     create policy ${table}_insert on ${t} for insert with check (${rules.insert});
     create policy ${table}_update on ${t} for update using (${rules.update}) with check (${rules.updateCheck ?? rules.update});

@@ -1,5 +1,4 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
@@ -7,18 +6,10 @@ import { createDatabaseIfMissing } from '../../db/bootstrap.js'
 import { startEmbeddedPostgres } from '../../db/embedded.js'
 import { migrateToLatest } from '../../db/migrate.js'
 import { ensureRoles } from '../../db/roles.js'
+import { freePort } from '../harness/cluster.js'
 import { build } from '../helper.js'
 
 // This file stops and restarts a PostgreSQL of its own, so it cannot share the harness's.
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
-
 t.test('/ready turns 503 while the database is down and 200 when it is back', async (t) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'strata-outage-'))
   await chmod(dir, 0o755)
