@@ -19,6 +19,8 @@ export function optionsFromEnv(env: Env, database: DatabaseUrls | undefined): St
     cdcSecret: env.CDC_SECRET ?? database?.cdcSecret,
     cookieSecret: env.COOKIE_SECRET ?? database?.cookieSecret,
     secureCookies: env.NODE_ENV !== 'development',
+    mailer: env.SMTP_URL ? { transport: 'smtp', url: env.SMTP_URL } : { transport: 'outbox', dir: '.data/outbox' },
+    mailFrom: env.MAIL_FROM,
   }
 }
 

@@ -47,6 +47,13 @@ export const strataOptionsSchema = z.object({
   cdcSecret: z.string().min(16).optional(),
   /** Signs the session cookie. */
   cookieSecret: z.string().min(16).default('development-cookie-secret-change-me'),
+  /** Outgoing mail: `outbox` writes each message to a folder (development), `smtp` sends it. */
+  mailer: z.discriminatedUnion('transport', [
+    z.object({ transport: z.literal('outbox'), dir: z.string().min(1).default('.data/outbox') }),
+    z.object({ transport: z.literal('smtp'), url: z.string().min(1) }),
+  ]).default({ transport: 'outbox', dir: '.data/outbox' }),
+  /** Sender of outgoing mail. */
+  mailFrom: z.string().min(3).default('Strata <no-reply@strata.local>'),
   /** Cookies are `Secure` outside development. */
   secureCookies: z.boolean().default(false),
 })

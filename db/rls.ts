@@ -21,12 +21,17 @@ function settingsOf(context: RlsContext): { tenantId: string; userId: string; au
   }
 }
 
-export async function withContext<T>(db: Kysely<DB>, context: RlsContext, work: (trx: ScopedDb) => Promise<T>): Promise<T> {
+/** Sets `context` for the rest of the open transaction `trx`, in one statement. */
+export async function setContext(trx: ScopedDb, context: RlsContext): Promise<void> {
   const { tenantId, userId, authenticated } = settingsOf(context)
+  await sql`select set_config('app.tenant_id', ${tenantId}, true),
+                   set_config('app.user_id', ${userId}, true),
+                   set_config('app.is_authenticated', ${authenticated}, true)`.execute(trx)
+}
+
+export async function withContext<T>(db: Kysely<DB>, context: RlsContext, work: (trx: ScopedDb) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
-    await sql`select set_config('app.tenant_id', ${tenantId}, true),
-                     set_config('app.user_id', ${userId}, true),
-                     set_config('app.is_authenticated', ${authenticated}, true)`.execute(trx)
+    await setContext(trx, context)
     return work(trx)
   })
 }

@@ -150,6 +150,16 @@ export interface RateLimitsTable {
   reset_at: Timestamp
 }
 
+export interface IdempotencyKeysTable {
+  user_id: string
+  key: string
+  /** sha256 of method, URL and body: a replay must match it. */
+  request_hash: string
+  status_code: number | null
+  response: unknown
+  created_at: Generated<Date>
+}
+
 export interface DB {
   tenants: TenantsTable
   users: UsersTable
@@ -165,6 +175,7 @@ export interface DB {
   activities: ActivitiesTable
   counters: CountersTable
   rate_limits: RateLimitsTable
+  idempotency_keys: IdempotencyKeysTable
 }
 
 export type Tenant = Selectable<TenantsTable>
@@ -172,6 +183,7 @@ export type NewTenant = Insertable<TenantsTable>
 export type User = Selectable<UsersTable>
 export type Organization = Selectable<OrganizationsTable>
 export type Membership = Selectable<MembershipsTable>
+export type InactiveMembership = Selectable<InactiveMembershipsTable>
 export type Page = Selectable<PagesTable>
 export type PageUpdate = Updateable<PagesTable>
 export type Attachment = Selectable<AttachmentsTable>

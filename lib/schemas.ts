@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { User } from '../db/schema.js'
+import type { Membership, User } from '../db/schema.js'
 
 /** zod schemas shared by several route folders; each feeds validation, types and OpenAPI. */
 
@@ -55,5 +55,35 @@ export function toUserDto(user: User): z.infer<typeof userSchema> {
     name: user.name,
     createdAt: user.created_at.toISOString(),
     updatedAt: user.updated_at.toISOString(),
+  }
+}
+
+/** `{ ids }` of a batch delete and its `{ data, rejectedIds }` answer (SPEC §5). */
+export const idsBody = z.object({ ids: z.array(z.uuid()).min(1).max(1000) })
+  .meta({ example: { ids: ['0192f0c1-7a3e-7c44-9b1f-2d0b6f7e8a11'] } })
+export const batchResult = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), rejectedIds: z.array(z.string()) })
+
+export const membershipRole = z.enum(['admin', 'member'])
+
+export const membershipSchema = z.object({
+  id: z.uuid(),
+  tenantId: z.string(),
+  organizationId: z.uuid(),
+  userId: z.uuid(),
+  role: membershipRole,
+  displayOrder: z.number().int(),
+  archived: z.boolean(),
+  muted: z.boolean(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  can: canSchema,
+}).meta({ id: 'Membership' })
+
+export function toMembershipDto(m: Membership, can: z.infer<typeof canSchema>): z.infer<typeof membershipSchema> {
+  return {
+    id: m.id, tenantId: m.tenant_id, organizationId: m.organization_id, userId: m.user_id, role: m.role,
+    displayOrder: m.display_order, archived: m.archived, muted: m.muted,
+    createdAt: m.created_at.toISOString(), updatedAt: m.updated_at.toISOString(), can,
   }
 }

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely'
 import type { RoleNames } from '../db/role-names.js'
 import { schema } from './0001_schema.js'
 import { tenantIsolation } from './0002_tenant_isolation.js'
+import { idempotencyAndInvitations } from './0003_idempotency_and_invitations.js'
 
 /**
  * Every migration, in order. Migrations are functions of the role names so grants follow the
@@ -11,5 +12,6 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
   return {
     '0001_schema': schema(roles),
     '0002_tenant_isolation': tenantIsolation(roles),
+    '0003_idempotency_and_invitations': idempotencyAndInvitations(roles),
   }
 }

@@ -28,6 +28,8 @@ declare module 'fastify' {
     membership: UserMembership | null
     /** Who is asking, for the permissions engine: memberships of the current tenant. */
     subject: Subject<UserMembership> | null
+    /** Work to run once the handler's transaction has committed (e.g. sending mail). */
+    afterCommit(work: () => Promise<void>): void
   }
 }
 
@@ -68,6 +70,12 @@ export default fp(async (fastify) => {
   fastify.decorateRequest('organization', null)
   fastify.decorateRequest('membership', null)
   fastify.decorateRequest('subject', null)
+  const pending = new WeakMap<FastifyRequest, Array<() => Promise<void>>>()
+  fastify.decorateRequest('afterCommit', function (this: FastifyRequest, work: () => Promise<void>) {
+    const list = pending.get(this) ?? []
+    list.push(work)
+    pending.set(this, list)
+  })
 
   async function loadTenant(request: FastifyRequest): Promise<Tenant> {
     const tenantId = param(request, 'tenantId') ?? ''
@@ -139,10 +147,14 @@ export default fp(async (fastify) => {
     route.handler = async function (request, reply) {
       const context = request.rlsContext
       if (!context) return handler.call(this, request, reply)
-      return withContext(fastify.db, context, async (trx) => {
+      const result = await withContext(fastify.db, context, async (trx) => {
         request.db = trx
         return handler.call(this, request, reply)
       })
+      for (const work of pending.get(request) ?? []) {
+        await work().catch((err: unknown) => request.log.error({ err }, 'after-commit work failed'))
+      }
+      return result
     }
   })
 }, { name: 'guards', dependencies: ['config', 'auth'] })

@@ -1,14 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { acceptInvitation, claimInvitationToken } from '../../db/invitations.js'
+import { type ScopedDb, setContext } from '../../db/rls.js'
 import { createUserWithPassword, findUserByEmail } from '../../db/users.js'
 import { AppError, toAppError } from '../../lib/errors.js'
 import { emailSchema, errorSchema, passwordSchema, toUserDto, userSchema } from '../../lib/schemas.js'
-import { decoyPasswordHash, hashPassword, verifyPassword } from '../../lib/secrets.js'
+import { decoyPasswordHash, hashPassword, sha256, verifyPassword } from '../../lib/secrets.js'
 
 const signUpBody = z.object({
   email: emailSchema,
   password: passwordSchema,
   name: z.string().trim().max(200).optional(),
+  /** From an invitation mail: the new account joins the inviting organizations. */
+  inviteToken: z.string().min(16).max(200).optional(),
 }).meta({ example: { email: 'ada@example.com', password: 'correct horse battery', name: 'Ada Lovelace' } })
 
 const signInBody = z.object({
@@ -17,6 +21,19 @@ const signInBody = z.object({
 }).meta({ example: { email: 'ada@example.com', password: 'correct horse battery' } })
 
 const userResponse = z.object({ user: userSchema })
+
+/**
+ * Consumes an invitation token inside the sign-up transaction: as the new user (user RLS
+ * context), claim the token's invitations — only when it was sent to this email — and accept them.
+ */
+async function joinInvitedOrganizations(trx: ScopedDb, userId: string, token: string): Promise<void> {
+  await setContext(trx, { kind: 'user', userId })
+  if (await claimInvitationToken(trx, sha256(token)) === 0) {
+    throw new AppError(400, 'invalid_invite_token', 'warn', { message: 'The invitation is invalid, expired, used, or for another email' })
+  }
+  const invitations = await trx.selectFrom('inactive_memberships').selectAll().where('user_id', '=', userId).execute()
+  for (const invitation of invitations) await acceptInvitation(trx, invitation, userId)
+}
 
 const authRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.post('/auth/sign-up', {
@@ -28,11 +45,13 @@ const authRoutes: FastifyPluginAsyncZod = async (fastify) => {
       response: { 201: userResponse, 400: errorSchema, 409: errorSchema, 429: errorSchema },
     },
   }, async (request, reply) => {
-    const { email, password, name } = request.body
+    const { email, password, name, inviteToken } = request.body
     const hash = await hashPassword(password)
     const user = await fastify.db.transaction().execute(async (trx) => {
       try {
-        return await createUserWithPassword(trx, { email, name, hash })
+        const created = await createUserWithPassword(trx, { email, name, hash })
+        if (inviteToken) await joinInvitedOrganizations(trx, created.id, inviteToken)
+        return created
       } catch (error) {
         const mapped = toAppError(error)
         if (mapped.type === 'resource_already_exists' && mapped.meta?.constraint === 'users_email_key') {

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Tenant } from '../../db/schema.js'
+import { containsPattern } from '../../db/search.js'
 import { AppError } from '../../lib/errors.js'
 import { errorSchema, guardErrors, listOf, paginationQuery, tenantIdSchema, timestamp } from '../../lib/schemas.js'
 
@@ -39,7 +40,7 @@ const tenantRoutes: FastifyPluginAsyncZod = async (fastify) => {
   }, async (request) => {
     const { limit, offset, q, sort, order } = request.query
     let query = fastify.db.selectFrom('tenants')
-    if (q) query = query.where((eb) => eb.or([eb('name', 'ilike', `%${q}%`), eb('id', '=', q)]))
+    if (q) query = query.where((eb) => eb.or([eb('name', 'ilike', containsPattern(q)), eb('id', '=', q)]))
     const [items, { total }] = await Promise.all([
       query.selectAll().orderBy(sort === 'name' ? 'name' : 'created_at', order).orderBy('id').limit(limit).offset(offset).execute(),
       query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),

@@ -1,0 +1,50 @@
+import { z } from 'zod'
+import type { Page } from '../../db/schema.js'
+import { timestamp } from '../../lib/schemas.js'
+
+export const pageStatus = z.enum(['draft', 'published', 'archived'])
+
+export const pageSchema = z.object({
+  id: z.uuid(),
+  tenantId: z.string(),
+  organizationId: z.uuid(),
+  title: z.string(),
+  content: z.string(),
+  status: pageStatus,
+  publicAccess: z.boolean(),
+  createdBy: z.uuid().nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+}).meta({ id: 'Page' })
+
+export const createPageBody = z.object({
+  title: z.string().trim().min(1).max(500),
+  content: z.string().max(200_000).default(''),
+  status: pageStatus.default('draft'),
+  publicAccess: z.boolean().default(false),
+}).meta({ example: { title: 'Quarterly report', content: '# Q3\nRevenue grew.', status: 'published', publicAccess: false } })
+
+export const updatePageBody = z.object({
+  title: z.string().trim().min(1).max(500).optional(),
+  content: z.string().max(200_000).optional(),
+  status: pageStatus.optional(),
+  publicAccess: z.boolean().optional(),
+}).refine((b) => Object.values(b).some((v) => v !== undefined), 'at least one field is required')
+  .meta({ example: { status: 'published', publicAccess: true } })
+
+export function toPageDto(p: Page): z.infer<typeof pageSchema> {
+  return {
+    id: p.id, tenantId: p.tenant_id, organizationId: p.organization_id, title: p.title, content: p.content,
+    status: p.status, publicAccess: p.public_access, createdBy: p.created_by,
+    createdAt: p.created_at.toISOString(), updatedAt: p.updated_at.toISOString(),
+  }
+}
+
+export function toPageColumns(body: Partial<z.infer<typeof createPageBody>>): Partial<Page> {
+  return {
+    ...(body.title !== undefined ? { title: body.title } : {}),
+    ...(body.content !== undefined ? { content: body.content } : {}),
+    ...(body.status !== undefined ? { status: body.status } : {}),
+    ...(body.publicAccess !== undefined ? { public_access: body.publicAccess } : {}),
+  }
+}
