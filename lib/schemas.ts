@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Membership, User } from '../db/schema.js'
+import { examples } from './examples.js'
 
 /** zod schemas shared by several route folders; each feeds validation, types and OpenAPI. */
 
@@ -15,10 +16,7 @@ export const userSchema = z.object({
   name: z.string(),
   createdAt: timestamp,
   updatedAt: timestamp,
-}).meta({ id: 'User', example: {
-  id: '0192f0c1-7a3e-7c44-9b1f-2d0b6f7e8a11', email: 'ada@example.com', name: 'Ada Lovelace',
-  createdAt: '2026-01-05T10:00:00.000Z', updatedAt: '2026-01-05T10:00:00.000Z',
-} })
+}).meta({ id: 'User', example: examples.user })
 
 export const canSchema = z.object({ create: z.boolean(), read: z.boolean(), update: z.boolean(), delete: z.boolean() })
 

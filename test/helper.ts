@@ -1,3 +1,6 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
@@ -32,6 +35,7 @@ function harnessUrl(user: string, password: string, database: string): string {
 
 const superuserPassword = () => process.env.STRATA_TEST_PG_PASSWORD ?? ''
 let databaseCounter = 0
+let outboxCounter = 0
 
 /** A fresh database cloned from the migrated template, dropped when the test ends. */
 export async function testDatabase(t: Teardown): Promise<TestDatabase> {
@@ -68,6 +72,7 @@ export function testOptions(database: TestDatabase | false, overrides: BuildOpti
   return {
     sync: false,
     rateLimit: false,
+    mailer: { transport: 'outbox', dir: path.join(tmpdir(), `strata-outbox-${process.pid}-${++outboxCounter}`) },
     database: database ? { url: database.runtimeUrl, poolMax: 5 } : false,
     cookieSecret: 'test-cookie-secret-0123456789',
     ...overrides,
@@ -132,4 +137,20 @@ export function as(app: FastifyInstance, who: SignedIn | undefined) {
 /** Makes a user a system admin (as superuser: the API cannot grant it). */
 export async function makeSystemAdmin(db: TestDatabase, userId: string): Promise<void> {
   await db.superuser.insertInto('system_roles').values({ user_id: userId, role: 'admin' }).execute()
+}
+
+export interface SentMail {
+  to: string
+  subject: string
+  text: string
+  html: string
+}
+
+/** Messages the app wrote to its outbox, oldest first. */
+export async function outbox(app: FastifyInstance): Promise<SentMail[]> {
+  const { mailer } = app.config
+  if (mailer.transport !== 'outbox') throw new Error('the app does not use the outbox transport')
+  const files = await readdir(mailer.dir).catch(() => [] as string[])
+  const mails = await Promise.all(files.sort().map(async (f) => JSON.parse(await readFile(path.join(mailer.dir, f), 'utf8')) as SentMail))
+  return mails
 }

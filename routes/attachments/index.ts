@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import type { Attachment } from '../../db/schema.js'
+import { examples } from '../../lib/examples.js'
 import { registerOrgEntityRoutes } from '../../lib/org-entity-routes.js'
 import { timestamp } from '../../lib/schemas.js'
 
@@ -15,7 +16,7 @@ const attachmentSchema = z.object({
   createdBy: z.uuid().nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
-}).meta({ id: 'Attachment' })
+}).meta({ id: 'Attachment', example: (({ can: _can, ...attachment }) => attachment)(examples.attachment) })
 
 const contentType = z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'a MIME type such as image/png').max(255)
 const createAttachmentBody = z.object({
@@ -23,7 +24,7 @@ const createAttachmentBody = z.object({
   contentType,
   size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   key: z.string().min(1).max(1024),
-}).meta({ example: { filename: 'diagram.png', contentType: 'image/png', size: 48213, key: 'uploads/2026/diagram.png' } })
+}).meta({ example: { filename: examples.attachment.filename, contentType: examples.attachment.contentType, size: examples.attachment.size, key: examples.attachment.key } })
 const updateAttachmentBody = z.object({
   filename: z.string().trim().min(1).max(255).optional(),
   contentType: contentType.optional(),

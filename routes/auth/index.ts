@@ -4,6 +4,7 @@ import { acceptInvitation, claimInvitationToken } from '../../db/invitations.js'
 import { type ScopedDb, setContext } from '../../db/rls.js'
 import { createUserWithPassword, findUserByEmail } from '../../db/users.js'
 import { AppError, toAppError } from '../../lib/errors.js'
+import { examples } from '../../lib/examples.js'
 import { emailSchema, errorSchema, passwordSchema, toUserDto, userSchema } from '../../lib/schemas.js'
 import { decoyPasswordHash, hashPassword, sha256, verifyPassword } from '../../lib/secrets.js'
 
@@ -13,12 +14,12 @@ const signUpBody = z.object({
   name: z.string().trim().max(200).optional(),
   /** From an invitation mail: the new account joins the inviting organizations. */
   inviteToken: z.string().min(16).max(200).optional(),
-}).meta({ example: { email: 'ada@example.com', password: 'correct horse battery', name: 'Ada Lovelace' } })
+}).meta({ example: examples.signUp })
 
 const signInBody = z.object({
   email: emailSchema,
   password: z.string().min(1).max(100),
-}).meta({ example: { email: 'ada@example.com', password: 'correct horse battery' } })
+}).meta({ example: { email: examples.signUp.email, password: examples.signUp.password } })
 
 const userResponse = z.object({ user: userSchema })
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { InactiveMembership } from '../../db/schema.js'
+import { examples } from '../../lib/examples.js'
 import { emailSchema, membershipRole, membershipSchema, paginationQuery, timestamp, userSchema } from '../../lib/schemas.js'
 
 export const orgParams = z.object({ tenantId: z.string(), orgId: z.string() })
@@ -8,7 +9,7 @@ export const membershipParams = orgParams.extend({ id: z.uuid() })
 export const inviteBody = z.object({
   emails: z.array(emailSchema).min(1).max(50),
   role: membershipRole,
-}).meta({ example: { emails: ['grace@example.com', 'alan@example.com'], role: 'member' } })
+}).meta({ example: { emails: [...examples.emails], role: 'member' } })
 
 export const inviteResult = z.object({
   invitesSentCount: z.number().int(),

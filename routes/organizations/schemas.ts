@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Organization } from '../../db/schema.js'
+import { examples } from '../../lib/examples.js'
 import { canSchema, membershipSchema, timestamp } from '../../lib/schemas.js'
 
 export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and dashes, 2 to 63 characters')
@@ -13,7 +14,7 @@ export const organizationSchema = z.object({
   createdAt: timestamp,
   updatedAt: timestamp,
   can: canSchema,
-}).meta({ id: 'Organization' })
+}).meta({ id: 'Organization', example: examples.organization })
 
 export const organizationWithMembership = organizationSchema.extend({
   membership: membershipSchema.nullable(),
@@ -22,7 +23,7 @@ export const organizationWithMembership = organizationSchema.extend({
 export const createOrganizationBody = z.object({
   name: z.string().trim().min(1).max(200),
   slug: slugSchema,
-}).meta({ example: { name: 'Research Lab', slug: 'research-lab' } })
+}).meta({ example: { name: examples.organization.name, slug: examples.organization.slug } })
 
 export const updateOrganizationBody = z.object({
   name: z.string().trim().min(1).max(200).optional(),

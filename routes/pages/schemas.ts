@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Page } from '../../db/schema.js'
+import { examples } from '../../lib/examples.js'
 import { timestamp } from '../../lib/schemas.js'
 
 export const pageStatus = z.enum(['draft', 'published', 'archived'])
@@ -15,14 +16,14 @@ export const pageSchema = z.object({
   createdBy: z.uuid().nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
-}).meta({ id: 'Page' })
+}).meta({ id: 'Page', example: (({ can: _can, ...page }) => page)(examples.page) })
 
 export const createPageBody = z.object({
   title: z.string().trim().min(1).max(500),
   content: z.string().max(200_000).default(''),
   status: pageStatus.default('draft'),
   publicAccess: z.boolean().default(false),
-}).meta({ example: { title: 'Quarterly report', content: '# Q3\nRevenue grew.', status: 'published', publicAccess: false } })
+}).meta({ example: { title: examples.page.title, content: examples.page.content, status: 'published', publicAccess: false } })
 
 export const updatePageBody = z.object({
   title: z.string().trim().min(1).max(500).optional(),

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { Tenant } from '../../db/schema.js'
 import { containsPattern } from '../../db/search.js'
 import { AppError } from '../../lib/errors.js'
+import { examples } from '../../lib/examples.js'
 import { errorSchema, guardErrors, listOf, paginationQuery, tenantIdSchema, timestamp } from '../../lib/schemas.js'
 
 const tenantSchema = z.object({
@@ -12,7 +13,7 @@ const tenantSchema = z.object({
   status: z.enum(['active', 'suspended', 'archived']),
   createdAt: timestamp,
   updatedAt: timestamp,
-}).meta({ id: 'Tenant', example: { id: 'k3x9q2', name: 'Acme', status: 'active', createdAt: '2026-01-05T10:00:00.000Z', updatedAt: '2026-01-05T10:00:00.000Z' } })
+}).meta({ id: 'Tenant', example: examples.tenant })
 
 const toTenantDto = (t: Tenant): z.infer<typeof tenantSchema> => ({
   id: t.id, name: t.name, status: t.status, createdAt: t.created_at.toISOString(), updatedAt: t.updated_at.toISOString(),
@@ -53,7 +54,7 @@ const tenantRoutes: FastifyPluginAsyncZod = async (fastify) => {
     schema: {
       tags: ['tenants'],
       summary: 'Create a tenant',
-      body: z.object({ name: z.string().trim().min(1).max(200) }).meta({ example: { name: 'Acme' } }),
+      body: z.object({ name: z.string().trim().min(1).max(200) }).meta({ example: { name: examples.tenant.name } }),
       response: { 201: tenantSchema, 400: errorSchema, ...guardErrors },
     },
   }, async (request, reply) => {
