@@ -8,6 +8,8 @@ import type { StrataOptionsInput } from './config/options.js'
 import { type DatabaseUrls, bootEmbedded, bootExisting } from './db/bootstrap.js'
 import { seedSystemAdmin } from './db/seed.js'
 import { serverOptions } from './lib/logger.js'
+import type { CdcWorker } from './sync/cdc-worker.js'
+import { ingestUrlFor, startCdcWorker } from './sync/start-worker.js'
 
 /** Maps the validated environment (and the database we booted) to registration options. */
 export function optionsFromEnv(env: Env, database: DatabaseUrls | undefined): StrataOptionsInput {
@@ -49,10 +51,13 @@ async function main(): Promise<void> {
     }
   }
 
-  // Exit within 10 s: stop accepting, end streams, finish in-flight requests, close pools, stop Postgres.
+  let worker: CdcWorker | undefined
+  // Exit within 10 s: stop the worker, stop accepting, end streams, finish in-flight requests,
+  // close pools, stop Postgres.
   closeWithGrace({ delay: 10_000, logger: app.log }, async ({ err, signal }) => {
     if (err) app.log.error({ err }, 'shutting down after an error')
     else app.log.info({ signal }, 'shutting down')
+    await worker?.stop()
     await app.close()
     await stopDatabase()
   })
@@ -61,6 +66,13 @@ async function main(): Promise<void> {
     await app.register(fp(strata), optionsFromEnv(env, database))
     const address = await app.listen({ port: env.PORT, host: env.HOST })
     app.log.info(`Strata listening on ${address} — API docs at ${address}/docs`)
+    const cdcSecret = app.config.cdcSecret
+    if (env.DEV_MODE === 'full' && database?.cdcUrl && cdcSecret) {
+      const { port } = app.server.address() as { port: number }
+      worker = await startCdcWorker({ cdcUrl: database.cdcUrl, cdcSecret, ingestUrl: ingestUrlFor({ PORT: port }), log: app.log.child({ component: 'cdc' }) })
+    } else if (env.DEV_MODE === 'full') {
+      app.log.warn('sync engine without a CDC worker in this process (CDC_DATABASE_URL and CDC_SECRET start one); run npm run start:cdc')
+    }
     if (database?.demo) {
       app.log.info(`Demo sign-in (first boot): ${database.demo.email} / ${database.demo.password} — POST ${address}/auth/sign-in`)
     }

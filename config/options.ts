@@ -9,8 +9,14 @@ export const strataOptionsSchema = z.object({
   /** `single`: one tenant `main`, no `/tenants` routes. `multi`: system admins manage tenants. */
   tenancy: z.enum(['single', 'multi']).default('single'),
   /** Realtime sync engine; `false` registers no stream routes, no ingest and no worker. */
-  sync: z.union([z.literal(false), z.object({ source: z.enum(['replication', 'notify']) })])
-    .default({ source: 'replication' }),
+  sync: z.union([z.literal(false), z.object({
+    source: z.enum(['replication', 'notify']),
+    /** Logical replication slot (cluster-wide: one per database). */
+    slot: z.string().regex(/^[a-z0-9_]{1,63}$/).default('strata_slot'),
+    publication: z.string().regex(/^[a-z0-9_]{1,63}$/).default('strata_pub'),
+    /** Warn in the log when the slot retains more WAL than this. */
+    retainedWalWarnBytes: z.number().int().positive().default(1024 ** 3),
+  })]).default({ source: 'replication', slot: 'strata_slot', publication: 'strata_pub', retainedWalWarnBytes: 1024 ** 3 }),
   /** LRU cache for single-entity reads. */
   entityCache: z.union([z.literal(false), z.object({
     max: z.number().int().positive().default(10_000),

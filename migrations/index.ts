@@ -3,6 +3,7 @@ import type { RoleNames } from '../db/role-names.js'
 import { schema } from './0001_schema.js'
 import { tenantIsolation } from './0002_tenant_isolation.js'
 import { idempotencyAndInvitations } from './0003_idempotency_and_invitations.js'
+import { sync } from './0004_sync.js'
 
 /**
  * Every migration, in order. Migrations are functions of the role names so grants follow the
@@ -13,5 +14,6 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
     '0001_schema': schema(roles),
     '0002_tenant_isolation': tenantIsolation(roles),
     '0003_idempotency_and_invitations': idempotencyAndInvitations(roles),
+    '0004_sync': sync(roles),
   }
 }

@@ -53,6 +53,9 @@ export async function testDatabase(t: Teardown): Promise<TestDatabase> {
     await superuser.destroy()
     const client = new pg.Client({ connectionString: harnessUrl('postgres', superuserPassword(), 'postgres') })
     await client.connect()
+    // Replication slots pin their database: end their walsenders and drop them first.
+    await client.query(`select pg_terminate_backend(active_pid) from pg_replication_slots where database = $1 and active_pid is not null`, [name])
+    await client.query(`select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = $1`, [name]).catch(() => {})
     await client.query(`drop database if exists ${name} with (force)`)
     await client.end()
   })
@@ -153,4 +156,20 @@ export async function outbox(app: FastifyInstance): Promise<SentMail[]> {
   const files = await readdir(mailer.dir).catch(() => [] as string[])
   const mails = await Promise.all(files.sort().map(async (f) => JSON.parse(await readFile(path.join(mailer.dir, f), 'utf8')) as SentMail))
   return mails
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws). */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value) return value as Exclude<T, false | null | undefined | 0 | ''>
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** Options that turn the sync engine on for a test database (its own slot: slots are cluster-wide). */
+export function syncOptions(db: TestDatabase, source: 'replication' | 'notify' = 'replication'): BuildOptions {
+  return { sync: { source, slot: `slot_${db.name}` }, cdcSecret: 'test-cdc-secret-0123456789' }
 }

@@ -6,6 +6,7 @@ import type { Organization, Tenant } from '../../db/schema.js'
 import { findTenant, membershipsOfUser, type UserMembership } from '../../db/tenants.js'
 import { AppError } from '../../lib/errors.js'
 import type { Subject } from '../../lib/permissions.js'
+import { safeEqual } from '../../lib/secrets.js'
 
 /** The guards a route may declare (SPEC §5), run in the order declared. */
 export type Guard = 'public' | 'auth' | 'sysAdmin' | 'tenant' | 'org' | 'crossTenant' | 'cdcSecret'
@@ -128,8 +129,13 @@ export default fp(async (fastify) => {
     async crossTenant(request) {
       request.rlsContext = { kind: 'user', userId: request.user!.id }
     },
-    async cdcSecret() {
-      // Checked by the CDC ingest plugin during the WebSocket upgrade.
+    async cdcSecret(request) {
+      // Before the WebSocket upgrade: a wrong or missing secret never gets a connection.
+      const expected = fastify.config.cdcSecret
+      const given = request.headers['x-cdc-secret']
+      if (!expected || typeof given !== 'string' || !safeEqual(given, expected)) {
+        throw new AppError(401, 'unauthorized', 'warn', { message: 'CDC secret required' })
+      }
     },
   }
 

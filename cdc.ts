@@ -1,0 +1,27 @@
+/**
+ * The CDC worker as its own process (SPEC §2 production): `node dist/cdc.js` or
+ * `npm run start:cdc`. Reads CDC_DATABASE_URL and CDC_SECRET; pushes to the API at
+ * ws://127.0.0.1:PORT/internal/cdc. SIGTERM/SIGINT stop it cleanly.
+ */
+import closeWithGrace from 'close-with-grace'
+import pino from 'pino'
+import { EnvError, loadEnv } from './config/env.js'
+import { redactPaths } from './lib/logger.js'
+import { ingestUrlFor, startCdcWorker } from './sync/start-worker.js'
+
+const log = pino({ name: 'strata-cdc', redact: { paths: redactPaths, censor: '[redacted]' } })
+let env
+try {
+  env = loadEnv()
+} catch (error) {
+  if (!(error instanceof EnvError)) throw error
+  console.error(error.message)
+  process.exit(1)
+}
+if (!env.CDC_DATABASE_URL || !env.CDC_SECRET) {
+  console.error('Invalid environment:\n  CDC_DATABASE_URL and CDC_SECRET are required for the CDC worker process')
+  process.exit(1)
+}
+const worker = await startCdcWorker({ cdcUrl: env.CDC_DATABASE_URL, cdcSecret: env.CDC_SECRET, ingestUrl: ingestUrlFor(env), log })
+log.info('cdc worker started')
+closeWithGrace({ delay: 10_000, logger: log }, async () => { await worker.stop() })

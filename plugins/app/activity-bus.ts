@@ -1,0 +1,63 @@
+import fp from 'fastify-plugin'
+import { sql } from 'kysely'
+import pg from 'pg'
+import { type ActivityRow, activitiesChannel, toActivityMessage } from '../../sync/activity.js'
+import { ActivityBus } from '../../sync/activity-bus.js'
+import { backoffDelay, sleep } from '../../sync/backoff.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Ordered feed of committed changes; caches and streams subscribe to it. */
+    activityBus: ActivityBus
+  }
+}
+
+/**
+ * The ActivityBus of this API instance (SPEC §8): starts at the latest stored cursor, is fed
+ * by the CDC ingest, and — so that every instance sees every change, whoever wrote it — also
+ * wakes on NOTIFY `strata_activities` to read new activities from the table by cursor.
+ */
+export default fp(async (fastify) => {
+  const { sync, database } = fastify.config
+  if (!sync || !database) return
+  const { rows: [latest] } = await sql<{ cursor: string }>`select app.latest_activity_cursor() as cursor`.execute(fastify.db)
+  const bus = new ActivityBus(async (after, limit) => {
+    const { rows } = await sql<ActivityRow>`select * from app.activities_after(${after}, ${limit})`.execute(fastify.db)
+    return rows.map(toActivityMessage)
+  }, latest?.cursor ?? '')
+  fastify.decorate('activityBus', bus)
+
+  // LISTEN on a dedicated connection, re-opened with backoff; every (re)connect catches up.
+  const abort = new AbortController()
+  let listener: pg.Client | undefined
+  const listen = async () => {
+    for (let attempt = 0; !abort.signal.aborted; attempt++) {
+      const client = new pg.Client({ connectionString: database.url, application_name: 'strata-listen' })
+      try {
+        await client.connect()
+        await client.query(`listen ${activitiesChannel}`)
+        listener = client
+        client.on('notification', () => { bus.catchUp().catch((err: unknown) => fastify.log.error({ err }, 'activity catch-up failed')) })
+        await bus.catchUp()
+        await new Promise<void>((resolve) => {
+          client.once('error', () => resolve())
+          client.once('end', () => resolve())
+          abort.signal.addEventListener('abort', () => resolve(), { once: true })
+        })
+        attempt = 0
+      } catch (err) {
+        if (!abort.signal.aborted) fastify.log.warn({ err }, 'activity listener lost its connection')
+      } finally {
+        listener = undefined
+        await client.end().catch(() => {})
+      }
+      await sleep(backoffDelay(attempt), abort.signal)
+    }
+  }
+  const listening = listen()
+  fastify.addHook('onClose', async () => {
+    abort.abort()
+    await listener?.end().catch(() => {})
+    await listening
+  })
+}, { name: 'activity-bus', dependencies: ['config', 'db'] })

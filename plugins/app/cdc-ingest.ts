@@ -1,0 +1,115 @@
+import fp from 'fastify-plugin'
+import { sql } from 'kysely'
+import { Counter, Gauge, Histogram } from 'prom-client'
+import type { WebSocket } from 'ws'
+import { ingestMessage } from '../../sync/activity.js'
+
+const pingIntervalMs = 15_000
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    cdcIngest: {
+      /** CDC workers connected right now. */
+      connections(): number
+    }
+  }
+}
+
+/**
+ * `/internal/cdc` (SPEC §8): the CDC worker pushes each committed batch; the API validates it,
+ * puts it on the ActivityBus and acknowledges. A malformed message gets an error reply and the
+ * connection stays open for good ones. Pings keep the connection honest.
+ */
+export default fp(async (fastify) => {
+  const { sync, database } = fastify.config
+  if (!sync || sync.source !== 'replication' || !database) return
+  const sockets = new Set<WebSocket>()
+  const registers = [fastify.metrics]
+  const batches = new Counter({ name: 'cdc_ingest_batches_total', help: 'CDC batches received', labelNames: ['result'] as const, registers })
+  const batchSize = new Histogram({ name: 'cdc_ingest_batch_size', help: 'Activities per CDC batch', buckets: [1, 2, 5, 10, 50, 100, 500, 1000, 5000], registers })
+  const connects = new Counter({ name: 'cdc_ingest_connections_total', help: 'CDC worker connections (reconnects included)', registers })
+  new Gauge({ name: 'cdc_ingest_connected', help: 'CDC workers connected', registers, collect() { this.set(sockets.size) } })
+  new Gauge({
+    name: 'cdc_replication_lag_bytes', help: 'WAL not yet confirmed by the CDC slot', registers,
+    async collect() { this.set((await slotLag())?.lagBytes ?? 0) },
+  })
+  const dispatchLag = new Gauge({ name: 'cdc_dispatch_lag_seconds', help: 'Commit to ActivityBus delay of the latest activity', registers })
+
+  async function slotLag(): Promise<{ lagBytes: number; retainedBytes: number } | undefined> {
+    const { rows: [row] } = await sql<{ lag: string | null; retained: string | null }>`
+      select pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint::text as lag,
+             pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint::text as retained
+      from pg_replication_slots where slot_name = ${sync && sync.slot}`.execute(fastify.db)
+    return row ? { lagBytes: Number(row.lag ?? 0), retainedBytes: Number(row.retained ?? 0) } : undefined
+  }
+
+  fastify.activityBus.on('activity', (activity) => {
+    dispatchLag.set(Math.max(0, (Date.now() - Date.parse(activity.createdAt)) / 1000))
+  })
+
+  fastify.decorate('cdcIngest', { connections: () => sockets.size })
+
+  fastify.readiness.add('cdc', async () => {
+    const problems: string[] = []
+    if (sockets.size === 0) problems.push('no CDC worker is connected')
+    const slot = await slotLag()
+    if (!slot) problems.push(`replication slot ${sync.slot} does not exist`)
+    else if (slot.retainedBytes > sync.retainedWalWarnBytes) {
+      fastify.log.warn({ slot: sync.slot, retainedBytes: slot.retainedBytes }, 'replication slot retains a lot of WAL')
+    }
+    return problems
+  })
+
+  fastify.get('/internal/cdc', {
+    websocket: true,
+    config: { guards: ['cdcSecret'], rlsTransaction: false },
+    schema: { hide: true },
+  }, (socket) => {
+    sockets.add(socket)
+    connects.inc()
+    let alive = true
+    socket.on('pong', () => { alive = true })
+    const pinger = setInterval(() => {
+      if (!alive) return socket.terminate()
+      alive = false
+      socket.ping()
+    }, pingIntervalMs)
+    socket.on('close', () => {
+      clearInterval(pinger)
+      sockets.delete(socket)
+    })
+    // A new worker connection may follow a gap: read whatever was committed meanwhile.
+    void fastify.activityBus.catchUp().catch((err: unknown) => fastify.log.error({ err }, 'catch-up after a CDC connect failed'))
+
+    socket.on('message', async (raw) => {
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(String(raw))
+      } catch {
+        batches.inc({ result: 'rejected' })
+        socket.send(JSON.stringify({ type: 'error', error: 'invalid_json' }))
+        return
+      }
+      const result = ingestMessage.safeParse(parsed)
+      if (!result.success) {
+        batches.inc({ result: 'rejected' })
+        socket.send(JSON.stringify({ type: 'error', error: 'invalid_message', issues: result.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) }))
+        return
+      }
+      const batch = result.data
+      try {
+        await fastify.activityBus.ingest(batch.previousCursor, batch.activities)
+        batches.inc({ result: 'accepted' })
+        batchSize.observe(batch.activities.length)
+        socket.send(JSON.stringify({ type: 'ack', batchId: batch.batchId }))
+      } catch (err) {
+        fastify.log.error({ err }, 'CDC batch could not be published')
+        socket.send(JSON.stringify({ type: 'error', error: 'internal_error', batchId: batch.batchId }))
+      }
+    })
+  })
+
+  fastify.addHook('preClose', async () => {
+    for (const socket of sockets) socket.close(1001, 'server shutting down')
+  })
+}, { name: 'cdc-ingest', dependencies: ['config', 'db', 'activity-bus', 'metrics', 'readiness', 'websocket', 'guards'] })

@@ -1,0 +1,72 @@
+import { EventEmitter } from 'node:events'
+import type { Action, ActivityMessage, EntityType } from './activity.js'
+
+const past: Record<Action, 'created' | 'updated' | 'deleted'> = { create: 'created', update: 'updated', delete: 'deleted' }
+
+export type ActivityEventName = `${EntityType}.${'created' | 'updated' | 'deleted'}`
+
+/** Typed events: `page.created`, `membership.deleted`, …, every `activity`, and `gap`. */
+export type ActivityBusEvents = { [K in ActivityEventName]: [ActivityMessage] } & {
+  activity: [ActivityMessage]
+  /** The bus had to read activities from the database instead of receiving them (after a disconnect). */
+  gap: [missed: number]
+}
+
+export type ActivityReader = (afterCursor: string, limit: number) => Promise<ActivityMessage[]>
+
+/**
+ * The API's ordered feed of committed changes (SPEC §8). It publishes every activity exactly
+ * once, in cursor order: a pushed batch that continues from its cursor is published as is;
+ * anything else (a missed batch, a restart, a NOTIFY from another writer) is read from the
+ * activities table after the cursor. All work is serialized, so order holds under concurrency.
+ */
+export class ActivityBus extends EventEmitter<ActivityBusEvents> {
+  private queue: Promise<void> = Promise.resolve()
+  published = 0
+
+  constructor(private readonly read: ActivityReader, public cursor: string, private readonly pageSize = 1_000) {
+    super()
+    this.setMaxListeners(0)
+  }
+
+  /** A batch from the CDC worker; `previousCursor` is the cursor the worker had before it. */
+  ingest(previousCursor: string, activities: readonly ActivityMessage[]): Promise<void> {
+    return this.enqueue(async () => {
+      if (previousCursor <= this.cursor) {
+        for (const activity of activities) this.publish(activity)
+      } else {
+        await this.readMissing()
+      }
+    })
+  }
+
+  /** Reads and publishes everything committed after the bus's cursor. */
+  catchUp(): Promise<void> {
+    return this.enqueue(() => this.readMissing())
+  }
+
+  private async readMissing(): Promise<void> {
+    let missed = 0
+    for (;;) {
+      const page = await this.read(this.cursor, this.pageSize)
+      for (const activity of page) this.publish(activity)
+      missed += page.length
+      if (page.length < this.pageSize) break
+    }
+    if (missed > 0) this.emit('gap', missed)
+  }
+
+  private publish(activity: ActivityMessage): void {
+    if (activity.cursor <= this.cursor) return
+    this.cursor = activity.cursor
+    this.published++
+    this.emit('activity', activity)
+    this.emit(`${activity.entityType}.${past[activity.action]}`, activity)
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(work)
+    this.queue = next.catch(() => {})
+    return next
+  }
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod'
+
+/** Notified (payload: the last cursor) after each committed batch; every API instance listens. */
+export const activitiesChannel = 'strata_activities'
+
+/**
+ * One change of one entity, as it travels from the CDC worker to the API and on to streams.
+ * `cursor` orders every activity in commit order and identifies it (SPEC §7, §8).
+ */
+export const activityMessage = z.object({
+  cursor: z.string().min(1).max(64),
+  action: z.enum(['create', 'update', 'delete']),
+  entityType: z.enum(['tenant', 'organization', 'membership', 'invitation', 'page', 'attachment']),
+  entityId: z.string().min(1),
+  tenantId: z.string().min(1),
+  organizationId: z.string().nullable(),
+  seq: z.number().int().nullable(),
+  changedFields: z.array(z.string()).nullable(),
+  createdAt: z.string(),
+})
+
+export type ActivityMessage = z.infer<typeof activityMessage>
+export type EntityType = ActivityMessage['entityType']
+export type Action = ActivityMessage['action']
+
+/** What the worker sends over `/internal/cdc`: one committed batch, and the cursor before it. */
+export const ingestMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('batch'),
+    batchId: z.string().min(1).max(100),
+    /** Cursor of the last activity the worker committed before this batch ('' at the start). */
+    previousCursor: z.string().max(64),
+    activities: z.array(activityMessage).min(1).max(10_000),
+  }),
+])
+
+export type IngestMessage = z.infer<typeof ingestMessage>
+
+export interface ActivityRow {
+  id: string
+  tenant_id: string
+  organization_id: string | null
+  entity_type: string
+  entity_id: string
+  action: Action
+  seq: string | number | null
+  changed_fields: string[] | null
+  created_at: Date | string
+}
+
+export function toActivityMessage(row: ActivityRow): ActivityMessage {
+  return {
+    cursor: row.id,
+    action: row.action,
+    entityType: row.entity_type as EntityType,
+    entityId: row.entity_id,
+    tenantId: row.tenant_id,
+    organizationId: row.organization_id,
+    seq: row.seq === null ? null : Number(row.seq),
+    changedFields: row.changed_fields,
+    createdAt: new Date(row.created_at).toISOString(),
+  }
+}

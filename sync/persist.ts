@@ -1,0 +1,61 @@
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../db/schema.js'
+import { type ActivityMessage, activitiesChannel, toActivityMessage } from './activity.js'
+import { type Change, cursorOf } from './changes.js'
+
+export interface CommittedTransaction {
+  commitLsn: string
+  commitTime: Date
+  changes: Change[]
+}
+
+/**
+ * Writes a committed transaction's activities in one database transaction (SPEC §8):
+ * ids derive from the commit LSN and the change's position, so a replay after a crash inserts
+ * nothing (the transaction was all-or-nothing the first time). Each organization's `seq` comes
+ * from `counters` (one upsert per organization), assigned once, only to new activities.
+ * Returns the activities as stored, in commit order ([] for a replay).
+ */
+export async function persistTransaction(db: Kysely<DB>, tx: CommittedTransaction): Promise<ActivityMessage[]> {
+  if (tx.changes.length === 0) return []
+  const cursors = tx.changes.map((_, i) => cursorOf(tx.commitLsn, i))
+  return db.transaction().execute(async (trx) => {
+    const seen = await trx.selectFrom('activities').select('id').where('id', '=', cursors[0]!).executeTakeFirst()
+    if (seen) return []
+
+    const perOrg = new Map<string, number>()
+    for (const change of tx.changes) {
+      if (change.organizationId) perOrg.set(change.organizationId, (perOrg.get(change.organizationId) ?? 0) + 1)
+    }
+    // The next free sequence number of each organization, reserved for this batch.
+    const next = new Map<string, number>()
+    for (const [organizationId, count] of perOrg) {
+      const { rows: [row] } = await sql<{ value: string }>`
+        insert into counters (key, value) values (${`seq:org:${organizationId}`}, ${count})
+        on conflict (key) do update set value = counters.value + excluded.value
+        returning value`.execute(trx)
+      next.set(organizationId, Number(row!.value) - count + 1)
+    }
+
+    const rows = tx.changes.map((change, i) => {
+      const seq = change.organizationId ? next.get(change.organizationId)! : null
+      if (change.organizationId) next.set(change.organizationId, seq! + 1)
+      return {
+        id: cursors[i]!,
+        tenant_id: change.tenantId,
+        organization_id: change.organizationId,
+        entity_type: change.entityType,
+        entity_id: change.entityId,
+        action: change.action,
+        seq,
+        changed_fields: change.changedFields,
+        created_at: tx.commitTime,
+      }
+    })
+    const inserted = await trx.insertInto('activities').values(rows)
+      .onConflict((oc) => oc.column('id').doNothing()).returningAll().execute()
+    // Delivered at commit: wakes every API instance's bus, whichever one the worker pushes to.
+    await sql`select pg_notify(${activitiesChannel}, ${cursors.at(-1)!})`.execute(trx)
+    return inserted.sort((a, b) => (a.id < b.id ? -1 : 1)).map(toActivityMessage)
+  })
+}

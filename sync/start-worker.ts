@@ -1,0 +1,20 @@
+import type { Env } from '../config/env.js'
+import { CdcWorker, type WorkerLog } from './cdc-worker.js'
+
+/**
+ * The CDC worker as the process runs it: in-process under `npm start`, or alone under
+ * `npm run start:cdc` / `node dist/cdc.js`, pushing to the API at `ingestUrl`.
+ */
+export async function startCdcWorker(input: { cdcUrl: string; cdcSecret: string; ingestUrl: string; log: WorkerLog }): Promise<CdcWorker> {
+  const worker = new CdcWorker({
+    databaseUrl: input.cdcUrl,
+    slot: 'strata_slot',
+    publication: 'strata_pub',
+    ingest: { url: input.ingestUrl, secret: input.cdcSecret },
+    log: input.log,
+  })
+  await worker.start()
+  return worker
+}
+
+export const ingestUrlFor = (env: Pick<Env, 'PORT'>, host = '127.0.0.1') => `ws://${host}:${env.PORT}/internal/cdc`
