@@ -53,6 +53,17 @@ export const strataOptionsSchema = z.object({
   cdcSecret: z.string().min(16).optional(),
   /** Signs the session cookie. */
   cookieSecret: z.string().min(16).default('development-cookie-secret-change-me'),
+  /** Server-Sent-Event streams (SPEC §7). */
+  streams: z.object({
+    /** A comment line at least this often keeps proxies from closing idle streams. */
+    heartbeatMs: z.number().int().positive().max(25_000).default(20_000),
+    /** A stream whose unsent bytes pass this is closed; the client resumes by its last id. */
+    maxBufferedBytes: z.number().int().positive().default(1024 * 1024),
+    maxPerUser: z.number().int().positive().default(20),
+    maxConnections: z.number().int().positive().default(20_000),
+    /** `retry:` hint sent on connect and on shutdown, in ms. */
+    retryMs: z.number().int().positive().default(2_000),
+  }).default({ heartbeatMs: 20_000, maxBufferedBytes: 1024 * 1024, maxPerUser: 20, maxConnections: 20_000, retryMs: 2_000 }),
   /** Outgoing mail: `outbox` writes each message to a folder (development), `smtp` sends it. */
   mailer: z.discriminatedUnion('transport', [
     z.object({ transport: z.literal('outbox'), dir: z.string().min(1).default('.data/outbox') }),

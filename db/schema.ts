@@ -135,6 +135,8 @@ export interface ActivitiesTable {
   action: ActivityAction
   seq: BigIntColumn | null
   changed_fields: string[] | null
+  /** The member a membership or invitation activity concerns. */
+  user_id: string | null
   created_at: Generated<Date>
 }
 

@@ -4,6 +4,7 @@ import { schema } from './0001_schema.js'
 import { tenantIsolation } from './0002_tenant_isolation.js'
 import { idempotencyAndInvitations } from './0003_idempotency_and_invitations.js'
 import { sync } from './0004_sync.js'
+import { activitySubject } from './0005_activity_subject.js'
 
 /**
  * Every migration, in order. Migrations are functions of the role names so grants follow the
@@ -15,5 +16,6 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
     '0002_tenant_isolation': tenantIsolation(roles),
     '0003_idempotency_and_invitations': idempotencyAndInvitations(roles),
     '0004_sync': sync(roles),
+    '0005_activity_subject': activitySubject(roles),
   }
 }

@@ -14,6 +14,8 @@ export const activityMessage = z.object({
   entityId: z.string().min(1),
   tenantId: z.string().min(1),
   organizationId: z.string().nullable(),
+  /** The member concerned (memberships, invitations). */
+  userId: z.string().nullable(),
   seq: z.number().int().nullable(),
   changedFields: z.array(z.string()).nullable(),
   createdAt: z.string(),
@@ -40,6 +42,7 @@ export interface ActivityRow {
   id: string
   tenant_id: string
   organization_id: string | null
+  user_id: string | null
   entity_type: string
   entity_id: string
   action: Action
@@ -56,6 +59,7 @@ export function toActivityMessage(row: ActivityRow): ActivityMessage {
     entityId: row.entity_id,
     tenantId: row.tenant_id,
     organizationId: row.organization_id,
+    userId: row.user_id,
     seq: row.seq === null ? null : Number(row.seq),
     changedFields: row.changed_fields,
     createdAt: new Date(row.created_at).toISOString(),

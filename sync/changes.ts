@@ -8,6 +8,7 @@ export interface Change {
   entityId: string
   tenantId: string
   organizationId: string | null
+  userId: string | null
   changedFields: string[] | null
 }
 
@@ -45,6 +46,7 @@ export function toChange(message: Pgoutput.Message): Change | null {
     entityId: String(row.id),
     tenantId: String(isTenant ? row.id : row.tenant_id),
     organizationId: isTenant ? null : String(isOrganization ? row.id : row.organization_id),
+    userId: entityType === 'membership' || entityType === 'invitation' ? (row.user_id as string | null) ?? null : null,
     changedFields: message.tag === 'update' && message.old ? changedColumns(message.old, message.new) : null,
   }
 }

@@ -44,6 +44,7 @@ export async function persistTransaction(db: Kysely<DB>, tx: CommittedTransactio
         id: cursors[i]!,
         tenant_id: change.tenantId,
         organization_id: change.organizationId,
+        user_id: change.userId,
         entity_type: change.entityType,
         entity_id: change.entityId,
         action: change.action,

@@ -1,0 +1,55 @@
+import fp from 'fastify-plugin'
+import { sql } from 'kysely'
+import { Counter, Gauge } from 'prom-client'
+import { withPublicContext } from '../../db/rls.js'
+import { type ActivityRow, toActivityMessage } from '../../sync/activity.js'
+import { StreamDispatcher } from '../../sync/stream-dispatcher.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Routes bus activities to open SSE streams; opens streams with replay. */
+    streams: StreamDispatcher
+    /** Counts what every stream sends and drops (for /metrics). */
+    streamObserver: { sent(): void; dropped(): void }
+  }
+}
+
+/**
+ * Stream dispatch (SPEC §7): one dispatcher per API instance, fed by the ActivityBus. At
+ * shutdown every stream ends with a `retry:` hint before the server closes.
+ */
+export default fp(async (fastify) => {
+  if (!fastify.config.sync || !fastify.config.database) return
+  const db = fastify.db
+  const dispatcher = new StreamDispatcher({
+    bus: fastify.activityBus,
+    async readAfter(cursor, limit, filter) {
+      const { rows } = filter.kind === 'user'
+        ? await sql<ActivityRow>`select * from app.activities_for(${cursor}, ${limit}, ${filter.organizations}::uuid[], ${filter.userId}::uuid, null, ${filter.everything})`.execute(db)
+        : await sql<ActivityRow>`select * from app.activities_for(${cursor}, ${limit}, '{}'::uuid[], null, ${filter.tenantId}, false)`.execute(db)
+      return rows.map(toActivityMessage)
+    },
+    pageIsPublic: (tenantId, pageId) => withPublicContext(db, tenantId, async (trx) =>
+      (await trx.selectFrom('pages').select('id').where('id', '=', pageId).executeTakeFirst()) !== undefined),
+    onError: (err) => fastify.log.error({ err }, 'public stream dispatch failed'),
+  })
+  fastify.decorate('streams', dispatcher)
+
+  const registers = [fastify.metrics]
+  new Gauge({ name: 'sse_open_streams', help: 'Open SSE streams', labelNames: ['kind'] as const, registers, collect() {
+    this.set({ kind: 'user' }, dispatcher.registry.size)
+    this.set({ kind: 'public' }, dispatcher.publicCount)
+  } })
+  new Counter({ name: 'sse_events_replayed_total', help: 'Change events sent during replays', registers, collect() {
+    this.reset()
+    this.inc(dispatcher.replayed)
+  } })
+
+  const sent = new Counter({ name: 'sse_events_sent_total', help: 'Change events written to SSE streams', registers })
+  const dropped = new Counter({ name: 'sse_slow_clients_dropped_total', help: 'Streams closed because the client read too slowly', registers })
+  fastify.decorate('streamObserver', { sent: () => sent.inc(), dropped: () => dropped.inc() })
+
+  fastify.addHook('preClose', async () => {
+    for (const connection of dispatcher.connections()) connection.end('server')
+  })
+}, { name: 'sse', dependencies: ['config', 'db', 'activity-bus', 'metrics'] })

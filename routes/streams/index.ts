@@ -1,0 +1,94 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { membershipsOfUser } from '../../db/tenants.js'
+import { AppError } from '../../lib/errors.js'
+import { errorSchema } from '../../lib/schemas.js'
+import { activityMessage } from '../../sync/activity.js'
+import { SseConnection } from '../../sync/sse-connection.js'
+
+const cursorPattern = /^[0-9A-F]{16}-[0-9a-f]{6}$/
+const streamQuery = z.object({
+  offset: z.string().max(64).optional().describe('resume after this cursor; `now` = live only'),
+  live: z.enum(['catchup']).optional().describe('`catchup`: answer the replay as JSON and close'),
+})
+const catchUpResponse = z.object({ activities: z.array(activityMessage), cursor: z.string() })
+const streamDescription = 'text/event-stream: `retry:`, replayed `change` events (id = cursor), `event: offset` '
+  + 'with `{"cursor"}`, then live `change` events and heartbeat comments. Resume with Last-Event-ID or ?offset=.'
+
+/** Where to start: Last-Event-ID, else ?offset=, else the beginning; 'now' = live only. */
+function startCursor(request: FastifyRequest<{ Querystring: z.infer<typeof streamQuery> }>): string | 'now' {
+  const header = request.headers['last-event-id']
+  const requested = (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.offset ?? ''
+  if (requested === 'now' || requested === '' || cursorPattern.test(requested)) return requested
+  throw new AppError(400, 'validation_error', 'warn', { message: 'Invalid stream cursor (Last-Event-ID or offset)', meta: { field: 'offset' } })
+}
+
+/** Realtime streams (SPEC §7). */
+const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  if (!fastify.config.sync) return
+  const limits = fastify.config.streams
+
+  function openConnection(request: FastifyRequest, reply: FastifyReply): SseConnection {
+    if (fastify.streams.registry.size + fastify.streams.publicCount >= limits.maxConnections) {
+      throw new AppError(429, 'too_many_streams', 'warn', { message: 'This server holds as many streams as it can' })
+    }
+    reply.hijack()
+    const connection = new SseConnection(reply.raw, limits, reply.getHeaders(), fastify.streamObserver)
+    request.log.debug('stream opened')
+    return connection
+  }
+
+  fastify.get('/entities/app/stream', {
+    config: { guards: ['auth'], rlsTransaction: false },
+    schema: {
+      tags: ['streams'],
+      summary: 'Changes I may read, in commit order, resumable',
+      description: streamDescription,
+      querystring: streamQuery,
+      response: { 200: catchUpResponse.describe('with ?live=catchup; otherwise text/event-stream'), 400: errorSchema, 401: errorSchema, 429: errorSchema },
+    },
+  }, async (request, reply) => {
+    const user = request.user!
+    const cursor = startCursor(request)
+    const memberships = await membershipsOfUser(fastify.db, user.id)
+    const subject = { userId: user.id, isSystemAdmin: request.isSystemAdmin, organizations: new Set(memberships.map((m) => m.organizationId)) }
+    if (request.query.live === 'catchup') {
+      const from = cursor === 'now' ? fastify.activityBus.cursor : cursor
+      const { activities, cursor: next } = await fastify.streams.catchUp(fastify.streams.userReplay(subject), from)
+      return { activities, cursor: next }
+    }
+    if (fastify.streams.registry.countFor(user.id) >= limits.maxPerUser) {
+      throw new AppError(429, 'too_many_streams', 'warn', { message: `At most ${limits.maxPerUser} streams per user` })
+    }
+    const connection = openConnection(request, reply)
+    await fastify.streams.openUser({ ...subject, connection }, cursor)
+    return reply
+  })
+
+  if (!fastify.config.publicAccess) return
+  fastify.get('/public/:tenantId/stream', {
+    config: { guards: ['public'], rlsTransaction: false },
+    schema: {
+      tags: ['streams'],
+      summary: 'Changes of the public pages of one tenant',
+      description: streamDescription,
+      params: z.object({ tenantId: z.string() }),
+      querystring: streamQuery,
+      response: { 200: catchUpResponse.describe('with ?live=catchup; otherwise text/event-stream'), 400: errorSchema, 404: errorSchema, 429: errorSchema },
+    },
+  }, async (request, reply) => {
+    const tenantId = request.tenant!.id
+    const cursor = startCursor(request)
+    if (request.query.live === 'catchup') {
+      const from = cursor === 'now' ? fastify.activityBus.cursor : cursor
+      const { activities, cursor: next } = await fastify.streams.catchUp(fastify.streams.publicReplay(tenantId), from)
+      return { activities, cursor: next }
+    }
+    const connection = openConnection(request, reply)
+    await fastify.streams.openPublic(tenantId, connection, cursor)
+    return reply
+  })
+}
+
+export default streamRoutes

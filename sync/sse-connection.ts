@@ -1,0 +1,90 @@
+import type { ServerResponse } from 'node:http'
+import type { ActivityMessage } from './activity.js'
+
+export interface SseLimits {
+  heartbeatMs: number
+  maxBufferedBytes: number
+  retryMs: number
+}
+
+/**
+ * One open `text/event-stream` response. Writes are never queued in our memory: Node's socket
+ * buffer is the queue, and once it holds more than `maxBufferedBytes` the stream is closed
+ * (the client reconnects with Last-Event-ID and loses nothing).
+ */
+export class SseConnection {
+  private readonly heartbeat: NodeJS.Timeout
+  closed = false
+  sent = 0
+  onClose: ((reason: 'client' | 'slow' | 'server') => void) | undefined
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly limits: SseLimits,
+    headers: Record<string, string | number | string[] | undefined>,
+    private readonly observer?: { sent(): void; dropped(): void },
+  ) {
+    res.writeHead(200, {
+      ...headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    })
+    res.write(`retry: ${limits.retryMs}\n\n`)
+    this.heartbeat = setInterval(() => this.write(': heartbeat\n\n'), limits.heartbeatMs)
+    this.heartbeat.unref()
+    res.on('close', () => this.finish('client'))
+  }
+
+  change(activity: ActivityMessage): void {
+    this.write(`id: ${activity.cursor}\nevent: change\ndata: ${JSON.stringify(activity)}\n\n`)
+    this.sent++
+    this.observer?.sent()
+  }
+
+  /**
+   * During a replay the server is the fast side: wait for the client to drain half the
+   * allowance before writing more, instead of treating the backlog as a slow client.
+   */
+  async ready(): Promise<void> {
+    if (this.closed || this.res.writableLength <= this.limits.maxBufferedBytes / 2) return
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.res.off('drain', done)
+        this.res.off('close', done)
+        resolve()
+      }
+      this.res.on('drain', done)
+      this.res.on('close', done)
+    })
+  }
+
+  offset(cursor: string): void {
+    this.write(`event: offset\ndata: ${JSON.stringify({ cursor })}\n\n`)
+  }
+
+  private write(chunk: string): void {
+    if (this.closed) return
+    this.res.write(chunk)
+    if (this.res.writableLength > this.limits.maxBufferedBytes) this.end('slow')
+  }
+
+  /** Ends the stream; on shutdown it first tells the client when to come back. */
+  end(reason: 'slow' | 'server'): void {
+    if (this.closed) return
+    if (reason === 'server') this.res.write(`retry: ${this.limits.retryMs}\n\n`)
+    if (reason === 'slow') this.observer?.dropped()
+    this.finish(reason)
+    // A stalled reader will never drain: drop the socket rather than wait for it.
+    if (reason === 'slow') this.res.destroy()
+    else this.res.end()
+  }
+
+  private finish(reason: 'client' | 'slow' | 'server'): void {
+    if (this.closed) return
+    this.closed = true
+    clearInterval(this.heartbeat)
+    this.onClose?.(reason)
+  }
+}
