@@ -170,7 +170,7 @@ t.test('ingest refuses a wrong secret and survives a malformed message', async (
   const cursor = app.activityBus.cursor
   ws.send(JSON.stringify({ type: 'batch', batchId: 'b1', previousCursor: cursor, activities: [{
     cursor: `${cursor}~`, action: 'create', entityType: 'page', entityId: uuid(), tenantId: 'aaaaaa', organizationId: orgId,
-    seq: null, changedFields: null, createdAt: new Date().toISOString(),
+    userId: null, seq: null, changedFields: null, createdAt: new Date().toISOString(),
   }] }))
   await eventually(() => replies.length === 3, 5_000, 'three replies')
   t.same(replies.map((r) => r.type), ['error', 'error', 'ack'], 'errors for bad messages, an ack for the good one')
