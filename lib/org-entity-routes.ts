@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { v7 as uuid } from 'uuid'
 import { z } from 'zod'
-import type { ScopedDb } from '../db/rls.js'
+import { type ScopedDb, withContext } from '../db/rls.js'
+import { entityKey } from './cache.js'
 import { AppError } from './errors.js'
 import { type Can, type EntityRef, type Subject, getAllowedActions, getAllowedActionsBatch } from './permissions.js'
 import { batchResult, canSchema, errorSchema, guardErrors, idsBody, listOf, paginationQuery } from './schemas.js'
@@ -99,13 +100,29 @@ export function registerOrgEntityRoutes<Row extends EntityRow, Dto extends z.Zod
     return { items: rows.map((row, i) => present(row, cans[i]!)), total: Number(total) }
   })
 
+  // The hot read (SPEC §9): served from the entity cache when it is on, re-authorized on every
+  // hit; a miss runs one query in the caller's RLS context, shared by concurrent identical reads.
   app.get(`${path}/:id`, {
-    config,
+    config: { ...config, rlsTransaction: false },
     schema: { tags, summary: `Read a ${entityType}`, params: entityParams, response: { 200: withCan, ...guardErrors } },
-  }, async (request) => {
-    const row = await findOne(request.db, request.organization!.id, request.params.id)
-    if (!row) throw notFound()
-    return present(row, getAllowedActions(subjectOf(request), ref(row)))
+  }, async (request, reply) => {
+    const organization = request.organization!
+    const subject = subjectOf(request)
+    const load = () => withContext(fastify.db, request.rlsContext!, (trx) => findOne(trx, organization.id, request.params.id))
+    const cache = fastify.entityCache
+    const key = entityKey(entityType, request.params.id)
+    let row = cache?.cache.get(key) as Row | undefined
+    let source: 'HIT' | 'MISS' | 'COALESCED' = 'HIT'
+    if (!row) {
+      // Only callers of the same organization share a query: they all see the same rows.
+      const flight = cache?.flights ? await cache.flights.run(`${key}@${organization.id}`, load) : { value: await load(), coalesced: false }
+      row = flight.value as Row | undefined
+      source = flight.coalesced ? 'COALESCED' : 'MISS'
+      if (row && cache) cache.cache.set(key, row)
+    }
+    reply.header('x-cache', source)
+    if (!row || row.organization_id !== organization.id || !getAllowedActions(subject, ref(row)).read) throw notFound()
+    return present(row, getAllowedActions(subject, ref(row)))
   })
 
   app.put(`${path}/:id`, {

@@ -8,8 +8,10 @@ export type ActivityEventName = `${EntityType}.${'created' | 'updated' | 'delete
 /** Typed events: `page.created`, `membership.deleted`, …, every `activity`, and `gap`. */
 export type ActivityBusEvents = { [K in ActivityEventName]: [ActivityMessage] } & {
   activity: [ActivityMessage]
-  /** The bus had to read activities from the database instead of receiving them (after a disconnect). */
-  gap: [missed: number]
+  /** The bus lost its sources for a while: anything derived from changes may be stale. */
+  gap: []
+  /** A cache key another instance (or this one) invalidated, e.g. `session:<hash>`. */
+  invalidate: [key: string]
 }
 
 export type ActivityReader = (afterCursor: string, limit: number) => Promise<ActivityMessage[]>
@@ -46,14 +48,16 @@ export class ActivityBus extends EventEmitter<ActivityBusEvents> {
   }
 
   private async readMissing(): Promise<void> {
-    let missed = 0
     for (;;) {
       const page = await this.read(this.cursor, this.pageSize)
       for (const activity of page) this.publish(activity)
-      missed += page.length
       if (page.length < this.pageSize) break
     }
-    if (missed > 0) this.emit('gap', missed)
+  }
+
+  /** Announces that the bus was cut off from its sources; listeners drop derived state. */
+  markGap(): void {
+    this.emit('gap')
   }
 
   private publish(activity: ActivityMessage): void {

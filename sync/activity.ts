@@ -3,6 +3,9 @@ import { z } from 'zod'
 /** Notified (payload: the last cursor) after each committed batch; every API instance listens. */
 export const activitiesChannel = 'strata_activities'
 
+/** Notified with a cache key (`session:<hash>`, …) that every API instance must forget. */
+export const invalidationChannel = 'strata_invalidate'
+
 /**
  * One change of one entity, as it travels from the CDC worker to the API and on to streams.
  * `cursor` orders every activity in commit order and identifies it (SPEC §7, §8).

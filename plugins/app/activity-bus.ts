@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import { sql } from 'kysely'
 import pg from 'pg'
-import { type ActivityRow, activitiesChannel, toActivityMessage } from '../../sync/activity.js'
+import { type ActivityRow, activitiesChannel, invalidationChannel, toActivityMessage } from '../../sync/activity.js'
 import { ActivityBus } from '../../sync/activity-bus.js'
 import { backoffDelay, sleep } from '../../sync/backoff.js'
 
@@ -30,14 +30,23 @@ export default fp(async (fastify) => {
   // LISTEN on a dedicated connection, re-opened with backoff; every (re)connect catches up.
   const abort = new AbortController()
   let listener: pg.Client | undefined
+  // Set once a listening connection has been lost: the next one starts with a gap.
+  let lost = false
   const listen = async () => {
     for (let attempt = 0; !abort.signal.aborted; attempt++) {
       const client = new pg.Client({ connectionString: database.url, application_name: 'strata-listen' })
       try {
         await client.connect()
-        await client.query(`listen ${activitiesChannel}`)
+        await client.query(`listen ${activitiesChannel}; listen ${invalidationChannel}`)
         listener = client
-        client.on('notification', () => { bus.catchUp().catch((err: unknown) => fastify.log.error({ err }, 'activity catch-up failed')) })
+        client.on('notification', (message) => {
+          if (message.channel === invalidationChannel) {
+            if (message.payload) bus.emit('invalidate', message.payload)
+            return
+          }
+          bus.catchUp().catch((err: unknown) => fastify.log.error({ err }, 'activity catch-up failed'))
+        })
+        if (lost) bus.markGap()
         await bus.catchUp()
         await new Promise<void>((resolve) => {
           client.once('error', () => resolve())
@@ -48,6 +57,7 @@ export default fp(async (fastify) => {
       } catch (err) {
         if (!abort.signal.aborted) fastify.log.warn({ err }, 'activity listener lost its connection')
       } finally {
+        lost = listener !== undefined || lost
         listener = undefined
         await client.end().catch(() => {})
       }

@@ -53,17 +53,25 @@ export default fp(async (fastify) => {
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const token = tokenOf(request)
     if (token === undefined) throw new AppError(401, 'no_session', 'info', { message: 'Sign in first' })
-    const found: SessionWithUser | undefined = token ? await findSessionBySecret(fastify.db, sha256(token)) : undefined
+    const hash = token ? sha256(token) : ''
+    const cacheKey = `session:${hash}`
+    let found: SessionWithUser | undefined = token ? fastify.lookups.sessions.get(cacheKey) : undefined
+    if (!found && token) {
+      found = await findSessionBySecret(fastify.db, hash)
+      if (found) fastify.lookups.sessions.set(cacheKey, found)
+    }
     if (!found) reject(reply, 'unauthorized', 'Session is invalid')
     const expiresAt = new Date(found.session.expires_at)
     const now = Date.now()
     if (expiresAt.getTime() <= now) {
       await deleteSession(fastify.db, found.session.id)
+      await fastify.lookups.forgetSession(hash)
       reject(reply, 'session_expired', 'Session has expired, sign in again')
     }
     if (expiresAt.getTime() - now < sessionTtlMs - extendAfterMs) {
       const extended = new Date(now + sessionTtlMs)
       await extendSession(fastify.db, found.session.id, extended)
+      fastify.lookups.sessions.set(cacheKey, { ...found, session: { ...found.session, expires_at: extended } })
       reply.setCookie(sessionCookie, token!, { ...cookieOptions, expires: extended })
     }
     request.user = found.user
@@ -82,8 +90,12 @@ export default fp(async (fastify) => {
       reply.setCookie(sessionCookie, token, { ...cookieOptions, expires: expiresAt })
     },
     async endSession(request: FastifyRequest, reply: FastifyReply) {
-      if (request.session) await deleteSession(fastify.db, request.session.id)
+      if (request.session) {
+        await deleteSession(fastify.db, request.session.id)
+        const token = tokenOf(request)
+        if (token) await fastify.lookups.forgetSession(sha256(token))
+      }
       clearCookie(reply)
     },
   })
-}, { name: 'auth', dependencies: ['config', 'db', 'cookie'] })
+}, { name: 'auth', dependencies: ['config', 'db', 'cookie', 'lookup-caches'] })

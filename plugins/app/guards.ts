@@ -80,7 +80,12 @@ export default fp(async (fastify) => {
 
   async function loadTenant(request: FastifyRequest): Promise<Tenant> {
     const tenantId = param(request, 'tenantId') ?? ''
-    const tenant = /^([a-z0-9]{6}|main)$/.test(tenantId) ? await findTenant(fastify.db, tenantId) : undefined
+    if (!/^([a-z0-9]{6}|main)$/.test(tenantId)) throw new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
+    let tenant = fastify.lookups.tenants.get(tenantId)
+    if (!tenant) {
+      tenant = await findTenant(fastify.db, tenantId)
+      if (tenant) fastify.lookups.tenants.set(tenantId, tenant)
+    }
     if (!tenant) throw new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
     return tenant
   }
@@ -101,7 +106,12 @@ export default fp(async (fastify) => {
     async tenant(request) {
       const tenant = await loadTenant(request)
       const user = request.user!
-      const memberships = (await membershipsOfUser(fastify.db, user.id)).filter((m) => m.tenantId === tenant.id)
+      let all = fastify.lookups.memberships.get(user.id)
+      if (!all) {
+        all = await membershipsOfUser(fastify.db, user.id)
+        fastify.lookups.memberships.set(user.id, all)
+      }
+      const memberships = all.filter((m) => m.tenantId === tenant.id)
       // In single-tenant mode every user belongs to the one tenant; in multi mode a membership is needed.
       if (tenancy === 'multi' && memberships.length === 0 && !request.isSystemAdmin) {
         throw new AppError(403, 'forbidden', 'warn', { message: 'No access to this tenant', entityType: 'tenant' })
@@ -116,10 +126,18 @@ export default fp(async (fastify) => {
     async org(request) {
       const idOrSlug = param(request, 'orgId') ?? param(request, 'idOrSlug') ?? ''
       const tenant = request.tenant!
-      const organization = await withContext(fastify.db, request.rlsContext!, (trx) =>
-        findOrganization(trx, tenant.id, uuidPattern.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug }))
+      const cacheKey = `${tenant.id}:${idOrSlug}`
+      let organization = fastify.lookups.organizations.get(cacheKey)
+      const memberOf = (id: string) => request.subject!.memberships.find((m) => m.organizationId === id) ?? null
+      // A cached organization is only used for its members and system admins: anyone else goes
+      // to the database, where RLS decides whether it even exists for them.
+      if (!organization || (!memberOf(organization.id) && !request.isSystemAdmin)) {
+        organization = await withContext(fastify.db, request.rlsContext!, (trx) =>
+          findOrganization(trx, tenant.id, uuidPattern.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug }))
+        if (organization) fastify.lookups.organizations.set(cacheKey, organization)
+      }
       if (!organization) throw new AppError(404, 'organization_not_found', 'info', { message: 'Organization not found', entityType: 'organization' })
-      const membership = request.subject!.memberships.find((m) => m.organizationId === organization.id) ?? null
+      const membership = memberOf(organization.id)
       if (!membership && !request.isSystemAdmin) {
         throw new AppError(403, 'forbidden', 'warn', { message: 'Not a member of this organization', entityType: 'organization' })
       }
@@ -163,4 +181,4 @@ export default fp(async (fastify) => {
       return result
     }
   })
-}, { name: 'guards', dependencies: ['config', 'auth'] })
+}, { name: 'guards', dependencies: ['config', 'auth', 'lookup-caches'] })

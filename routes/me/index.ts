@@ -43,7 +43,11 @@ const meRoutes: FastifyPluginAsyncZod = async (fastify) => {
       body: z.object({ name: z.string().trim().min(1).max(200) }).meta({ example: { name: 'Ada King' } }),
       response: { 200: z.object({ user: userSchema }), 400: errorSchema, 401: errorSchema },
     },
-  }, async (request) => ({ user: toUserDto(await updateUser(fastify.db, request.user!.id, request.body)) }))
+  }, async (request) => {
+    const user = await updateUser(fastify.db, request.user!.id, request.body)
+    fastify.lookups.sessions.invalidateWhere((s) => s.user.id === user.id)
+    return { user: toUserDto(user) }
+  })
 
   fastify.get('/me/memberships', {
     config: { guards: ['auth', 'crossTenant'] },

@@ -145,6 +145,7 @@ const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
         updated_at: new Date(),
       })
       .where('id', '=', target.id).returningAll().executeTakeFirstOrThrow()
+    request.afterCommit(async () => fastify.lookups.forgetMemberships([target.user_id]))
     return toMembershipDto(updated, canOf(subject, updated))
   })
 
@@ -172,6 +173,7 @@ const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
       ? await request.db.deleteFrom('memberships').where('id', 'in', allowed.map((m) => m.id)).returning('id').execute()
       : []
     const done = new Set(deleted.map((d) => d.id))
+    request.afterCommit(async () => fastify.lookups.forgetMemberships(allowed.filter((m) => done.has(m.id)).map((m) => m.user_id)))
     return { data: deleted, rejectedIds: request.body.ids.filter((id) => !done.has(id)) }
   })
 
@@ -193,6 +195,7 @@ const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
       throw new AppError(404, 'invitation_not_found', 'info', { entityType: 'membership' })
     }
     const membership = await acceptInvitation(request.db, invitation, user.id)
+    request.afterCommit(async () => fastify.lookups.forgetMemberships([user.id]))
     const inviter = invitation.created_by
       ? await request.db.selectFrom('users').select('email').where('id', '=', invitation.created_by).executeTakeFirst()
       : undefined

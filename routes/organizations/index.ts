@@ -28,6 +28,7 @@ const organizationRoutes: FastifyPluginAsyncZod = async (fastify) => {
     const membership = await request.db.insertInto('memberships')
       .values({ id: uuid(), tenant_id: tenantId, organization_id: organization.id, user_id: userId, role: 'admin', created_by: userId })
       .returningAll().executeTakeFirstOrThrow()
+    request.afterCommit(async () => fastify.lookups.forgetMemberships([userId]))
     const subject: Subject = { ...request.subject!, memberships: [{ organizationId: organization.id, role: 'admin' }] }
     const can = getAllowedActions(subject, orgRef(organization))
     reply.code(201)
@@ -97,6 +98,7 @@ const organizationRoutes: FastifyPluginAsyncZod = async (fastify) => {
     }
     const updated = await request.db.updateTable('organizations').set({ ...request.body, updated_at: new Date() })
       .where('id', '=', organization.id).returningAll().executeTakeFirstOrThrow()
+    request.afterCommit(async () => fastify.lookups.organizations.invalidateWhere((o) => o.id === organization.id))
     return toOrganizationDto(updated, getAllowedActions(subject, orgRef(updated)))
   })
 
@@ -117,6 +119,10 @@ const organizationRoutes: FastifyPluginAsyncZod = async (fastify) => {
         .returning('id').execute()
       : []
     const done = new Set(deleted.map((d) => d.id))
+    request.afterCommit(async () => {
+      fastify.lookups.organizations.invalidateWhere((o) => done.has(o.id))
+      fastify.lookups.forgetMemberships('all')
+    })
     return { data: deleted, rejectedIds: request.body.ids.filter((id) => !done.has(id)) }
   })
 }

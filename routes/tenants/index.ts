@@ -94,6 +94,7 @@ const tenantRoutes: FastifyPluginAsyncZod = async (fastify) => {
     const tenant = await fastify.db.updateTable('tenants').set({ ...request.body, updated_at: new Date() })
       .where('id', '=', request.params.tenantId).returningAll().executeTakeFirst()
     if (!tenant) throw notFound()
+    fastify.lookups.tenants.delete(tenant.id)
     return toTenantDto(tenant)
   })
 
@@ -104,6 +105,7 @@ const tenantRoutes: FastifyPluginAsyncZod = async (fastify) => {
     const tenant = await fastify.db.updateTable('tenants').set({ status: 'archived', updated_at: new Date() })
       .where('id', '=', request.params.tenantId).returningAll().executeTakeFirst()
     if (!tenant) throw notFound()
+    fastify.lookups.tenants.delete(tenant.id)
     return toTenantDto(tenant)
   })
 }

@@ -58,12 +58,12 @@ t.test('org guard', async (t) => {
 
 t.test('suspended and archived tenants', async (t) => {
   for (const status of ['suspended', 'archived'] as const) {
-    await database.superuser.updateTable('tenants').set({ status }).where('id', '=', 'aaaaaa').execute()
+    t.equal((await as(app, sys)('PATCH', '/tenants/aaaaaa', { status })).statusCode, 200)
     const res = await as(app, alice)('GET', '/probe/aaaaaa/org-x/pages')
     t.equal(res.statusCode, 403, status)
     t.equal(res.json().error.type, 'tenant_suspended')
   }
-  await database.superuser.updateTable('tenants').set({ status: 'active' }).where('id', '=', 'aaaaaa').execute()
+  await as(app, sys)('PATCH', '/tenants/aaaaaa', { status: 'active' })
   t.equal((await as(app, alice)('GET', '/probe/aaaaaa/org-x/pages')).statusCode, 200, 'active again')
 })
 
