@@ -20,7 +20,8 @@ try {
   const adminUrl = cluster.urlFor('postgres', cluster.superuserPassword, database)
   rows.push(...await permissionsBench())
   rows.push(...await rlsCostBench({ runtimeUrl, adminUrl }))
-  rows.push(...await httpBench(runtimeUrl))
+  const cdcUrl = cluster.urlFor(testRoles.cdc.user, testRoles.cdc.password, database)
+  rows.push(...await httpBench({ runtimeUrl, adminUrl, cdcUrl }))
 } finally {
   await cluster.stop()
 }

@@ -37,7 +37,12 @@ export class SseConnection {
     res.on('close', () => this.finish('client'))
   }
 
+  /** The cursor of the last change written: a stream never goes backwards or repeats itself. */
+  private lastCursor = ''
+
   change(activity: ActivityMessage): void {
+    if (activity.cursor <= this.lastCursor) return
+    this.lastCursor = activity.cursor
     this.write(`id: ${activity.cursor}\nevent: change\ndata: ${JSON.stringify(activity)}\n\n`)
     this.sent++
     this.observer?.sent()
