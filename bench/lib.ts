@@ -18,6 +18,8 @@ export async function spawnServer(script: string, env: NodeJS.ProcessEnv): Promi
     let out = ''
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString()
+      // The server's own log lines (warnings and errors only) go to our stderr.
+      for (const line of chunk.toString().split('\n')) if (line.startsWith('{')) process.stderr.write(`${line}\n`)
       const match = /listening (http:\/\/\S+)/.exec(out)
       if (match) resolve(match[1]!)
     })

@@ -3,6 +3,8 @@ import type { DB } from '../db/schema.js'
 import { type ActivityMessage, activitiesChannel, toActivityMessage } from './activity.js'
 import { type Change, cursorOf } from './changes.js'
 
+const insertChunk = 2_000
+
 export interface CommittedTransaction {
   commitLsn: string
   commitTime: Date
@@ -53,8 +55,13 @@ export async function persistTransaction(db: Kysely<DB>, tx: CommittedTransactio
         created_at: tx.commitTime,
       }
     })
-    const inserted = await trx.insertInto('activities').values(rows)
-      .onConflict((oc) => oc.column('id').doNothing()).returningAll().execute()
+    // Postgres takes at most 65,535 parameters per statement: insert large transactions in chunks
+    // (still one database transaction, so all-or-nothing holds).
+    const inserted = []
+    for (let at = 0; at < rows.length; at += insertChunk) {
+      inserted.push(...await trx.insertInto('activities').values(rows.slice(at, at + insertChunk))
+        .onConflict((oc) => oc.column('id').doNothing()).returningAll().execute())
+    }
     // Delivered at commit: wakes every API instance's bus, whichever one the worker pushes to.
     await sql`select pg_notify(${activitiesChannel}, ${cursors.at(-1)!})`.execute(trx)
     return inserted.sort((a, b) => (a.id < b.id ? -1 : 1)).map(toActivityMessage)

@@ -79,6 +79,17 @@ t.test('a multi-row transaction: one commit, order kept', async (t) => {
   t.ok(rows.every((r) => r.created_at.getTime() === rows[0]!.created_at.getTime()), 'one commit time')
 })
 
+t.test('a transaction larger than one statement can carry (20,000 rows) becomes 20,000 activities', async (t) => {
+  const before = (await activities()).length
+  await sql`insert into pages (id, tenant_id, organization_id, title)
+    select gen_random_uuid(), 'aaaaaa', ${orgId}::uuid, 'bulk ' || n from generate_series(1, 20000) as n`.execute(su)
+  const rows = await eventually(async () => { const r = await activities(); return r.length >= before + 20_000 && r }, 60_000, 'the bulk transaction')
+  t.equal(rows.length, before + 20_000, 'exactly one activity per row')
+  const seqs = rows.slice(before).map((r) => Number(r.seq))
+  t.same(seqs.slice(0, 3), [seqs[0]!, seqs[0]! + 1, seqs[0]! + 2], 'sequence numbers run on')
+  t.equal(new Set(seqs).size, seqs.length, 'no sequence number twice')
+})
+
 t.test('memberships and organizations carry the right scope', async (t) => {
   const userId = uuid()
   await su.insertInto('users').values({ id: userId, email: 'm@example.com' }).execute()
