@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { DB } from './schema.js'
@@ -23,6 +24,25 @@ export function createPool(options: PoolOptions, log?: ErrorLogger): pg.Pool {
   })
   // An idle client losing its server (restart, network) must not crash the process.
   pool.on('error', (err) => log?.error({ err }, 'idle postgres connection failed'))
+  return pool
+}
+
+/**
+ * Turns every parameterized query of a pooled client into a named prepared statement, so each
+ * connection plans a query shape once. Planning is the dominant cost of short queries under
+ * row-level security (the policies expand into every plan); a cached plan skips it.
+ */
+export function preparedStatements(pool: pg.Pool): pg.Pool {
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown
+    client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+      if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
+        const name = `s${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`
+        return query({ name, text, values })
+      }
+      return query(text, values, callback)
+    }) as typeof client.query
+  })
   return pool
 }
 

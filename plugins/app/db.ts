@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
 import type pg from 'pg'
-import { createKysely, createPool } from '../../db/connection.js'
+import { createKysely, createPool, preparedStatements } from '../../db/connection.js'
 import type { DB } from '../../db/schema.js'
 
 declare module 'fastify' {
@@ -17,12 +17,12 @@ declare module 'fastify' {
 export default fp(async (fastify) => {
   const { database } = fastify.config
   if (!database) return
-  const pool = createPool({
+  const pool = preparedStatements(createPool({
     url: database.url,
     max: database.poolMax,
     connectionTimeoutMs: database.connectionTimeoutMs,
     applicationName: 'strata-api',
-  }, fastify.log)
+  }, fastify.log))
   const db = createKysely(pool)
   fastify.decorate('pool', pool)
   fastify.decorate('db', db)
