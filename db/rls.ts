@@ -1,4 +1,5 @@
-import { type Kysely, type Transaction, sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
+import pg from 'pg'
 import type { DB } from './schema.js'
 
 /**
@@ -11,7 +12,8 @@ export type RlsContext =
   | { kind: 'user'; userId: string }
   | { kind: 'public'; tenantId: string }
 
-export type ScopedDb = Transaction<DB>
+/** Kysely bound to one connection inside an open transaction with an RLS context set. */
+export type ScopedDb = Kysely<DB>
 
 function settingsOf(context: RlsContext): { tenantId: string; userId: string; authenticated: string } {
   switch (context.kind) {
@@ -29,10 +31,26 @@ export async function setContext(trx: ScopedDb, context: RlsContext): Promise<vo
                    set_config('app.is_authenticated', ${authenticated}, true)`.execute(trx)
 }
 
+/**
+ * Runs `work` in one transaction in `context`. BEGIN and the one `set_config` statement travel
+ * in a single round trip (a simple-protocol query; the values are escaped literals).
+ */
 export async function withContext<T>(db: Kysely<DB>, context: RlsContext, work: (trx: ScopedDb) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await setContext(trx, context)
-    return work(trx)
+  const { tenantId, userId, authenticated } = settingsOf(context)
+  const literal = (value: string) => pg.escapeLiteral(value)
+  return db.connection().execute(async (connection) => {
+    await sql.raw(`begin; select set_config('app.tenant_id', ${literal(tenantId)}, true), `
+      + `set_config('app.user_id', ${literal(userId)}, true), set_config('app.is_authenticated', ${literal(authenticated)}, true)`)
+      .execute(connection)
+    let result: T
+    try {
+      result = await work(connection)
+    } catch (error) {
+      await sql`rollback`.execute(connection).catch(() => {})
+      throw error
+    }
+    await sql`commit`.execute(connection)
+    return result
   })
 }
 

@@ -1,8 +1,8 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB, MembershipRole, Tenant } from './schema.js'
 import { withUserContext } from './rls.js'
 
-type Db = Kysely<DB> | Transaction<DB>
+type Db = Kysely<DB>
 
 export function findTenant(db: Db, id: string): Promise<Tenant | undefined> {
   return db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst()

@@ -1,8 +1,8 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import { v7 as uuid } from 'uuid'
 import type { DB, User } from './schema.js'
 
-type Db = Kysely<DB> | Transaction<DB>
+type Db = Kysely<DB>
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase()
 

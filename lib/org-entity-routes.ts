@@ -93,9 +93,14 @@ export function registerOrgEntityRoutes<Row extends EntityRow, Dto extends z.Zod
     for (const [column, value] of resource.filter?.(query) ?? []) {
       if (value !== undefined) base = base.where(column as 'id', '=', value as string)
     }
-    const rows = (await base.selectAll().orderBy(resource.sort[query.sort] as 'created_at', query.order).orderBy('id', query.order)
-      .limit(query.limit).offset(query.offset).execute()).map(rowOf)
-    const { total } = await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()
+    // One round trip: the page and, through a window, the total of the filtered list.
+    const page = await base.selectAll().select((eb) => eb.fn.countAll<string>().over().as('full_count'))
+      .orderBy(resource.sort[query.sort] as 'created_at', query.order).orderBy('id', query.order)
+      .limit(query.limit).offset(query.offset).execute()
+    // Past the end there is no row to carry the total: count separately then.
+    const total = page[0]?.full_count
+      ?? (query.offset > 0 ? (await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n : 0)
+    const rows = page.map(({ full_count: _count, ...row }) => rowOf(row))
     const cans = getAllowedActionsBatch(subjectOf(request), rows.map(ref))
     return { items: rows.map((row, i) => present(row, cans[i]!)), total: Number(total) }
   })

@@ -55,6 +55,7 @@ t.test('list: pagination, sort, search, filter, validation', async (t) => {
   const page2 = await dave('GET', '/aaaaaa/org-x/pages?sort=title&order=desc&limit=2&offset=1')
   t.same(page2.json().items.map((p: { title: string }) => p.title), ['Gamma 100%', 'Beta'])
   t.equal(page2.json().total, 4, 'total ignores paging')
+  t.same((await dave('GET', '/aaaaaa/org-x/pages?offset=10')).json(), { items: [], total: 4 }, 'past the end the total is still right')
   t.same((await dave('GET', '/aaaaaa/org-x/pages?q=100%25')).json().items.map((p: { title: string }) => p.title), ['Gamma 100%'], '% is literal')
   t.same((await dave('GET', '/aaaaaa/org-x/pages?status=published&sort=title')).json().items.map((p: { title: string }) => p.title), ['Beta', 'Hello'])
   for (const [query, field] of [['limit=0', 'limit'], ['limit=1001', 'limit'], ['offset=-1', 'offset'], ['sort=nope', 'sort'], ['order=up', 'order'], ['status=gone', 'status']] as const) {
