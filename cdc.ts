@@ -5,19 +5,12 @@
  */
 import closeWithGrace from 'close-with-grace'
 import pino from 'pino'
-import { EnvError, loadEnv } from './config/env.js'
+import { loadEnvOrExit } from './config/env.js'
 import { redactPaths } from './lib/logger.js'
 import { ingestUrlFor, startCdcWorker } from './sync/start-worker.js'
 
 const log = pino({ name: 'strata-cdc', redact: { paths: redactPaths, censor: '[redacted]' } })
-let env
-try {
-  env = loadEnv()
-} catch (error) {
-  if (!(error instanceof EnvError)) throw error
-  console.error(error.message)
-  process.exit(1)
-}
+const env = loadEnvOrExit()
 if (!env.CDC_DATABASE_URL || !env.CDC_SECRET) {
   console.error('Invalid environment:\n  CDC_DATABASE_URL and CDC_SECRET are required for the CDC worker process')
   process.exit(1)

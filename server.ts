@@ -3,7 +3,7 @@ import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
 import fp from 'fastify-plugin'
 import strata from './app.js'
-import { type Env, EnvError, loadEnv } from './config/env.js'
+import { type Env, loadEnvOrExit } from './config/env.js'
 import type { StrataOptionsInput } from './config/options.js'
 import { type DatabaseUrls, bootEmbedded, bootExisting } from './db/bootstrap.js'
 import { seedSystemAdmin } from './db/seed.js'
@@ -33,14 +33,7 @@ async function bootDatabase(env: Env, log: (line: string) => void): Promise<Data
 }
 
 async function main(): Promise<void> {
-  let env: Env
-  try {
-    env = loadEnv()
-  } catch (error) {
-    if (!(error instanceof EnvError)) throw error
-    console.error(error.message)
-    process.exit(1)
-  }
+  const env = loadEnvOrExit()
 
   const app = Fastify(serverOptions(env.LOG_LEVEL))
   const database = await bootDatabase(env, (line) => app.log.debug({ postgres: line.trim() }, 'embedded postgres'))

@@ -32,6 +32,17 @@ export class EnvError extends Error {
   override name = 'EnvError'
 }
 
+/** For a process entry point: the environment, or exit 1 with a message naming each bad variable. */
+export function loadEnvOrExit(): Env {
+  try {
+    return loadEnv()
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error
+    console.error(error.message)
+    process.exit(1)
+  }
+}
+
 /** Parses `source` (default `process.env`); throws an `EnvError` naming each bad variable. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   // An empty string means "unset" for every variable, as in most shells' `VAR= cmd`.

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
-import { loadEnv } from '../config/env.js'
+import { loadEnvOrExit } from '../config/env.js'
 import { createKysely, createPool } from '../db/connection.js'
 
 const { values } = parseArgs({
@@ -23,7 +23,7 @@ if (!Number.isInteger(retentionDays) || retentionDays < 1) {
   console.error('--retention-days must be a whole number of days, at least 1')
   process.exit(1)
 }
-const env = loadEnv()
+const env = loadEnvOrExit()
 if (!env.DATABASE_ADMIN_URL) {
   console.error('db:maintenance needs DATABASE_ADMIN_URL')
   process.exit(1)

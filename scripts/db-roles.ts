@@ -1,8 +1,8 @@
 /** `npm run db:roles`: create or update admin, runtime and CDC roles (SPEC §2, §4.1). */
-import { loadEnv } from '../config/env.js'
+import { loadEnvOrExit } from '../config/env.js'
 import { ensureRoles } from '../db/roles.js'
 
-const env = loadEnv()
+const env = loadEnvOrExit()
 if (!env.DATABASE_ADMIN_URL || !env.DATABASE_URL || !env.CDC_DATABASE_URL) {
   console.error('db:roles needs DATABASE_ADMIN_URL, DATABASE_URL and CDC_DATABASE_URL')
   process.exit(1)

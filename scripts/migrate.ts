@@ -1,9 +1,9 @@
 /** `npm run migrate`: apply pending migrations as admin_role over DATABASE_ADMIN_URL. */
-import { loadEnv } from '../config/env.js'
+import { loadEnvOrExit } from '../config/env.js'
 import { migrateToLatest } from '../db/migrate.js'
 import { roleNamesFor } from '../db/roles.js'
 
-const env = loadEnv()
+const env = loadEnvOrExit()
 if (!env.DATABASE_ADMIN_URL || !env.DATABASE_URL || !env.CDC_DATABASE_URL) {
   console.error('migrate needs DATABASE_ADMIN_URL, DATABASE_URL and CDC_DATABASE_URL (grants follow their user names)')
   process.exit(1)

@@ -1,8 +1,8 @@
 /** `npm run seed`: create the first system admin from SEED_ADMIN_EMAIL / SEED_ADMIN_PASSWORD. */
-import { loadEnv } from '../config/env.js'
+import { loadEnvOrExit } from '../config/env.js'
 import { seedSystemAdmin } from '../db/seed.js'
 
-const env = loadEnv()
+const env = loadEnvOrExit()
 if (!env.DATABASE_ADMIN_URL || !env.SEED_ADMIN_EMAIL || !env.SEED_ADMIN_PASSWORD) {
   console.error('seed needs DATABASE_ADMIN_URL, SEED_ADMIN_EMAIL and SEED_ADMIN_PASSWORD')
   process.exit(1)
