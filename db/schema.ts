@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, Selectable } from 'kysely'
 
 /** Kysely's view of the database: one interface per table, in SPEC §3 order. */
 
@@ -181,13 +181,11 @@ export interface DB {
 }
 
 export type Tenant = Selectable<TenantsTable>
-export type NewTenant = Insertable<TenantsTable>
 export type User = Selectable<UsersTable>
 export type Organization = Selectable<OrganizationsTable>
 export type Membership = Selectable<MembershipsTable>
 export type InactiveMembership = Selectable<InactiveMembershipsTable>
 export type Page = Selectable<PagesTable>
-export type PageUpdate = Updateable<PagesTable>
 export type Attachment = Selectable<AttachmentsTable>
 export type Activity = Selectable<ActivitiesTable>
 

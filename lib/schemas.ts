@@ -4,7 +4,6 @@ import { examples } from './examples.js'
 
 /** zod schemas shared by several route folders; each feeds validation, types and OpenAPI. */
 
-export const uuidSchema = z.uuid()
 export const tenantIdSchema = z.string().regex(/^([a-z0-9]{6}|main)$/, 'a tenant id is 6 characters [a-z0-9]')
 export const emailSchema = z.email().max(320)
 export const passwordSchema = z.string().min(8).max(100)
@@ -44,7 +43,6 @@ export const paginationQuery = z.object({
 
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() })
 
-export const idParams = z.object({ id: z.uuid() })
 
 export function toUserDto(user: User): z.infer<typeof userSchema> {
   return {

@@ -1,6 +1,5 @@
-import type { FastifyInstance } from 'fastify'
 import { v7 as uuid } from 'uuid'
-import { type BuildExtras, type BuildOptions, type SignedIn, type TestDatabase, type Teardown, build, makeSystemAdmin, signUp } from '../helper.js'
+import { type BuildExtras, type BuildOptions, type SignedIn, type Teardown, build, makeSystemAdmin, signUp } from '../helper.js'
 
 /**
  * A multi-tenant world for route tests, signed up through the API and arranged as superuser:
@@ -34,4 +33,3 @@ export async function world(t: Teardown, options: BuildOptions = {}, extras: Bui
 }
 
 export type World = Awaited<ReturnType<typeof world>>
-export type { FastifyInstance, TestDatabase }
