@@ -5,6 +5,7 @@ import { tenantIsolation } from './0002_tenant_isolation.js'
 import { idempotencyAndInvitations } from './0003_idempotency_and_invitations.js'
 import { sync } from './0004_sync.js'
 import { activitySubject } from './0005_activity_subject.js'
+import { notifySource } from './0006_notify_source.js'
 
 /**
  * Every migration, in order. Migrations are functions of the role names so grants follow the
@@ -17,5 +18,6 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
     '0003_idempotency_and_invitations': idempotencyAndInvitations(roles),
     '0004_sync': sync(roles),
     '0005_activity_subject': activitySubject(roles),
+    '0006_notify_source': notifySource(roles),
   }
 }

@@ -10,10 +10,5 @@ declare module 'fastify' {
 
 /** Resolves the registration options once; every other plugin reads `fastify.config`. */
 export default fp<StrataOptionsInput>(async (fastify, options) => {
-  const config = resolveOptions(options)
-  // Refuse rather than run a sync engine that would silently produce nothing.
-  if (config.sync && config.sync.source === 'notify') {
-    throw new Error("sync.source 'notify' is not implemented yet: use 'replication' (the default) or sync: false")
-  }
-  fastify.decorate('config', config)
+  fastify.decorate('config', resolveOptions(options))
 }, { name: 'config', fastify: '5.x' })

@@ -65,7 +65,3 @@ t.test('a route without declared guards refuses to register', async (t) => {
     routes: (app) => { app.get('/test/unguarded', async () => 'open') },
   }), /declares no guards/)
 })
-
-t.test("sync.source 'notify' is refused at registration, not silently ignored", async (t) => {
-  await t.rejects(build(t, { sync: { source: 'notify' } }, { database: false }), /not implemented yet/)
-})
