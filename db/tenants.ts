@@ -2,14 +2,12 @@ import type { Kysely } from 'kysely'
 import type { DB, MembershipRole, Tenant } from './schema.js'
 import { withUserContext } from './rls.js'
 
-type Db = Kysely<DB>
-
-export function findTenant(db: Db, id: string): Promise<Tenant | undefined> {
+export function findTenant(db: Kysely<DB>, id: string): Promise<Tenant | undefined> {
   return db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
 /** The single-tenant mode's one tenant, created at boot when missing. */
-export async function ensureTenant(db: Db, id: string, name: string): Promise<void> {
+export async function ensureTenant(db: Kysely<DB>, id: string, name: string): Promise<void> {
   await db.insertInto('tenants').values({ id, name }).onConflict((oc) => oc.column('id').doNothing()).execute()
 }
 

@@ -2,11 +2,9 @@ import type { Kysely } from 'kysely'
 import { v7 as uuid } from 'uuid'
 import type { DB, User } from './schema.js'
 
-type Db = Kysely<DB>
-
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase()
 
-export function findUserByEmail(db: Db, email: string): Promise<(User & { hash: string | null }) | undefined> {
+export function findUserByEmail(db: Kysely<DB>, email: string): Promise<(User & { hash: string | null }) | undefined> {
   return db.selectFrom('users')
     .leftJoin('passwords', 'passwords.user_id', 'users.id')
     .selectAll('users')
@@ -15,7 +13,7 @@ export function findUserByEmail(db: Db, email: string): Promise<(User & { hash: 
     .executeTakeFirst()
 }
 
-export async function createUserWithPassword(db: Db, input: { email: string; name?: string; hash: string }): Promise<User> {
+export async function createUserWithPassword(db: Kysely<DB>, input: { email: string; name?: string; hash: string }): Promise<User> {
   const user = await db.insertInto('users')
     .values({ id: uuid(), email: normalizeEmail(input.email), name: input.name ?? '' })
     .returningAll()
@@ -24,12 +22,7 @@ export async function createUserWithPassword(db: Db, input: { email: string; nam
   return user
 }
 
-export function updateUser(db: Db, id: string, changes: { name?: string }): Promise<User> {
+export function updateUser(db: Kysely<DB>, id: string, changes: { name?: string }): Promise<User> {
   return db.updateTable('users').set({ ...changes, updated_at: new Date() }).where('id', '=', id)
     .returningAll().executeTakeFirstOrThrow()
-}
-
-export async function isSystemAdmin(db: Db, userId: string): Promise<boolean> {
-  const row = await db.selectFrom('system_roles').select('role').where('user_id', '=', userId).executeTakeFirst()
-  return row?.role === 'admin'
 }
