@@ -50,8 +50,10 @@ export async function httpBench(urls: BenchUrls): Promise<Row[]> {
     const hit = await measure('GET attachment by id (entity cache hit, guards cached)', `${url}/bnch01/bench/attachments/${attachment.id}`, headers)
     rows.push({ benchmark: 'cached entity read / hello-world', value: Number((hit.rps / hello.rps).toFixed(2)), unit: '×', detail: 'target ≥ 0.60' })
     const bare = await measure('bare node:http + pg, same SQL, no RLS (floor)', floor.url)
+    const prepared = await measure('the floor with a named prepared statement', `${floor.url}/prepared`)
     const rls = await measure('GET /:tenantId/:orgId/pages?limit=20 (RLS list read)', `${url}/bnch01/bench/pages?limit=20&sort=createdAt&order=desc`, headers)
     rows.push({ benchmark: 'RLS list read / floor', value: Number((rls.rps / bare.rps).toFixed(2)), unit: '×', detail: 'target ≥ 0.70' })
+    rows.push({ benchmark: 'RLS list read / prepared floor', value: Number((rls.rps / prepared.rps).toFixed(2)), unit: '×' })
     await measure('GET /health', `${url}/health`)
     await measure('GET /me (auth guard, session cached)', `${url}/me`, headers)
 

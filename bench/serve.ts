@@ -27,4 +27,10 @@ const worker = process.env.BENCH_CDC_URL
   ? await startCdcWorker({ cdcUrl: process.env.BENCH_CDC_URL, cdcSecret, ingestUrl: ingestUrlFor({ PORT: port }), log: app.log })
   : undefined
 console.log(`listening ${address}`)
-process.on('SIGTERM', () => { void worker?.stop().then(() => app.close()).then(() => process.exit(0)) })
+process.on('SIGTERM', () => {
+  void (async () => {
+    await worker?.stop()
+    await app.close()
+    process.exit(0)
+  })()
+})

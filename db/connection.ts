@@ -8,6 +8,8 @@ export interface PoolOptions {
   max?: number
   connectionTimeoutMs?: number
   applicationName?: string
+  /** Send queries without waiting for the previous one's answer (see `runtimeQueryPath`). */
+  pipeline?: boolean
 }
 
 export interface ErrorLogger {
@@ -21,26 +23,61 @@ export function createPool(options: PoolOptions, log?: ErrorLogger): pg.Pool {
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
     application_name: options.applicationName ?? 'strata',
+    pipeline: options.pipeline ?? false,
   })
   // An idle client losing its server (restart, network) must not crash the process.
   pool.on('error', (err) => log?.error({ err }, 'idle postgres connection failed'))
   return pool
 }
 
+/** Marks a statement that may wait for the next one on its connection (see `runtimeQueryPath`). */
+export const deferrable = (statement: string) => `/* deferrable */ ${statement}`
+const deferrableMark = '/* deferrable */ '
+
+const skipped = { command: 'COMMIT', rowCount: null, rows: [], fields: [] }
+
 /**
- * Turns every parameterized query of a pooled client into a named prepared statement, so each
- * connection plans a query shape once. Planning is the dominant cost of short queries under
- * row-level security (the policies expand into every plan); a cached plan skips it.
+ * The runtime pool's query path, for the shape of every guarded request (open a transaction
+ * and set the RLS context, run the handler's queries, commit):
+ *
+ * - Every parameterized query becomes a named prepared statement, so each connection plans a
+ *   query shape once. Planning is the dominant cost of short queries under row-level security
+ *   (the policies expand into every plan); a cached plan skips it.
+ * - A `deferrable` statement (the BEGIN + context of `withContext`) is not sent on its own: it
+ *   goes out in one write with the next query, pipelined (`pipeline: true` on the pool), so the
+ *   transaction costs no extra round trip. When no query follows, the COMMIT or ROLLBACK that
+ *   ends it is not sent either. Without this wrapper the statement simply runs when called.
  */
-export function preparedStatements(pool: pg.Pool): pg.Pool {
+export function runtimeQueryPath(pool: pg.Pool): pg.Pool {
+  const forgetDeferred = new WeakMap<pg.PoolClient, () => void>()
+  // A statement deferred by one user of a connection never reaches the next one.
+  pool.on('release', (_err: Error | undefined, client: pg.PoolClient) => forgetDeferred.get(client)?.())
   pool.on('connect', (client) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown
+    const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>
+    const stream = (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream
+    let deferred: string | null = null
+    forgetDeferred.set(client as pg.PoolClient, () => { deferred = null })
+    const send = (text: string, values?: unknown[]) => values?.length
+      ? query({ name: `s${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`, text, values })
+      : query(text)
     client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
-      if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
-        const name = `s${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`
-        return query({ name, text, values })
+      if (typeof text !== 'string' || callback !== undefined || (values !== undefined && !Array.isArray(values))) {
+        return query(text, values, callback)
       }
-      return query(text, values, callback)
+      if (text.startsWith(deferrableMark)) {
+        deferred = text
+        return Promise.resolve({ ...skipped, command: 'BEGIN' })
+      }
+      if (deferred === null) return send(text, values as unknown[] | undefined)
+      const opener = deferred
+      deferred = null
+      if (text === 'commit' || text === 'rollback') return Promise.resolve(skipped)
+      // Both in one write; the opener's failure is the query's failure.
+      stream.cork()
+      const opened = send(opener)
+      const result = send(text, values as unknown[] | undefined)
+      stream.uncork()
+      return Promise.all([opened, result]).then(([, r]) => r)
     }) as typeof client.query
   })
   return pool
