@@ -83,6 +83,10 @@ export function runtimeQueryPath(pool: pg.Pool): pg.Pool {
   return pool
 }
 
+/** The API's pool as runtime_role: pipelined, with the query path above. */
+export const createRuntimePool = (options: Omit<PoolOptions, 'pipeline'>, log?: ErrorLogger) =>
+  runtimeQueryPath(createPool({ ...options, pipeline: true }, log))
+
 /** A Kysely instance on `pool`; `role` is assumed (`SET ROLE`) on every new connection. */
 export function createKysely<T = DB>(pool: pg.Pool, role?: string): Kysely<T> {
   return new Kysely<T>({

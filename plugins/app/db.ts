@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
 import type pg from 'pg'
-import { createKysely, createPool, runtimeQueryPath } from '../../db/connection.js'
+import { createKysely, createRuntimePool } from '../../db/connection.js'
 import type { DB } from '../../db/schema.js'
 
 declare module 'fastify' {
@@ -17,13 +17,12 @@ declare module 'fastify' {
 export default fp(async (fastify) => {
   const { database } = fastify.config
   if (!database) return
-  const pool = runtimeQueryPath(createPool({
+  const pool = createRuntimePool({
     url: database.url,
     max: database.poolMax,
     connectionTimeoutMs: database.connectionTimeoutMs,
     applicationName: 'strata-api',
-    pipeline: true,
-  }, fastify.log))
+  }, fastify.log)
   const db = createKysely(pool)
   fastify.decorate('pool', pool)
   fastify.decorate('db', db)

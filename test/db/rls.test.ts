@@ -2,16 +2,17 @@ import { sql } from 'kysely'
 import t from 'tap'
 import { v7 as uuid } from 'uuid'
 import { checkCatalog } from '../../db/catalog.js'
-import { createKysely, createPool } from '../../db/connection.js'
+import { createKysely, createRuntimePool } from '../../db/connection.js'
 import { withContext, withPublicContext, withTenantContext, withUserContext } from '../../db/rls.js'
 import { testDatabase } from '../helper.js'
 import { seedTenants } from './fixtures.js'
 
 // Every query below runs as runtime_role (NOBYPASSRLS) on a pool of ONE connection, so a
-// setting leaking from one transaction would show up in the next.
+// setting leaking from one transaction would show up in the next. The pool is the API's own
+// (pipelined, with the deferred BEGIN + context of `runtimeQueryPath`).
 const database = await testDatabase(t)
 const fx = await seedTenants(database.superuser)
-const runtime = createKysely(createPool({ url: database.runtimeUrl, max: 1 }))
+const runtime = createKysely(createRuntimePool({ url: database.runtimeUrl, max: 1 }))
 t.teardown(() => runtime.destroy())
 
 const tenantTables = ['organizations', 'memberships', 'inactive_memberships', 'pages', 'attachments', 'activities'] as const

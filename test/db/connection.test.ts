@@ -1,0 +1,71 @@
+import { type Kysely, sql } from 'kysely'
+import t from 'tap'
+import { createKysely, createPool, createRuntimePool, deferrable } from '../../db/connection.js'
+import { type RlsContext, withContext } from '../../db/rls.js'
+import type { DB } from '../../db/schema.js'
+import { testDatabase } from '../helper.js'
+
+// The API's query path (`runtimeQueryPath`): BEGIN + context deferred to the first query and
+// pipelined with it. Pools of one connection, so anything left behind shows in the next use.
+const database = await testDatabase(t)
+const pool = createRuntimePool({ url: database.runtimeUrl, max: 1 })
+const runtime = createKysely(pool)
+t.teardown(() => runtime.destroy())
+
+const alice: RlsContext = { kind: 'user', userId: '01900000-0000-7000-8000-00000000a11c' }
+/** The user setting the connection sees (null when unset) and its transaction's id. */
+const settings = (db: Kysely<DB>) => sql<{ user_id: string | null; xid: string }>`
+  select nullif(current_setting('app.user_id', true), '') as user_id, txid_current()::text as xid`
+  .execute(db).then((r) => r.rows[0]!)
+
+t.test('the queries of one context share one transaction, with the context set', async (t) => {
+  const [first, second] = await withContext(runtime, alice, async (trx) => [await settings(trx), await settings(trx)])
+  t.equal(first!.user_id, alice.userId, 'the first query sees the context')
+  t.equal(second!.xid, first!.xid, 'the second query runs in the same transaction')
+  const after = await settings(runtime)
+  t.equal(after.user_id, null, 'nothing is left on the connection afterwards')
+  t.not(after.xid, first!.xid, 'the transaction has ended')
+})
+
+t.test('a context whose work runs no query leaves nothing behind', async (t) => {
+  t.equal(await withContext(runtime, alice, async () => 42), 42)
+  await t.rejects(withContext(runtime, alice, async () => { throw new Error('before any query') }), /before any query/)
+  t.equal((await settings(runtime)).user_id, null, 'the next query runs without a context')
+})
+
+t.test('a failing query rolls the context back', async (t) => {
+  await t.rejects(withContext(runtime, alice, (trx) => sql`select 1 / 0`.execute(trx)), { code: '22012' })
+  const state = await settings(runtime)
+  t.equal(state.user_id, null, 'no context after the rollback')
+  t.equal((await sql<{ n: number }>`select 1 as n`.execute(runtime)).rows[0]!.n, 1, 'the connection is usable')
+})
+
+t.test('a deferred statement never outlives its user of the connection', async (t) => {
+  const client = await pool.connect()
+  await client.query(deferrable(`begin; select set_config('app.user_id', '${alice.userId}', true)`))
+  client.release()
+  const state = await settings(runtime)
+  t.equal(state.user_id, null, 'the next user of the connection gets no context and no open transaction')
+})
+
+t.test('concurrent contexts on a pipelined pool each see their own settings', async (t) => {
+  const shared = createKysely(createRuntimePool({ url: database.runtimeUrl, max: 2 }))
+  t.teardown(() => shared.destroy())
+  const ids = Array.from({ length: 40 }, (_, i) => `01900000-0000-7000-8000-${String(i).padStart(12, '0')}`)
+  const seen = await Promise.all(ids.map((userId) =>
+    withContext(shared, { kind: 'user', userId }, async (trx) => {
+      const first = await settings(trx)
+      const second = await settings(trx)
+      return { userId, first, second }
+    })))
+  t.ok(seen.every((s) => s.first.user_id === s.userId && s.second.user_id === s.userId), 'no context crosses to another transaction')
+  t.ok(seen.every((s) => s.first.xid === s.second.xid), 'each context keeps one transaction')
+})
+
+t.test('on a plain pool the deferrable statement simply runs', async (t) => {
+  const plain = createKysely(createPool({ url: database.runtimeUrl, max: 1 }))
+  t.teardown(() => plain.destroy())
+  const inside = await withContext(plain, alice, (trx) => settings(trx))
+  t.equal(inside.user_id, alice.userId)
+  t.equal((await settings(plain)).user_id, null)
+})
