@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events'
+import { setImmediate } from 'node:timers/promises'
 import type { Action, ActivityMessage, EntityType } from './activity.js'
 
 const past: Record<Action, 'created' | 'updated' | 'deleted'> = { create: 'created', update: 'updated', delete: 'deleted' }
@@ -13,6 +14,8 @@ export type ActivityBusEvents = { [K in ActivityEventName]: [ActivityMessage] } 
   /** A cache key another instance (or this one) invalidated, e.g. `session:<hash>`. */
   invalidate: [key: string]
 }
+
+const publishSlice = 200
 
 export type ActivityReader = (afterCursor: string, limit: number) => Promise<ActivityMessage[]>
 
@@ -35,7 +38,7 @@ export class ActivityBus extends EventEmitter<ActivityBusEvents> {
   ingest(previousCursor: string, activities: readonly ActivityMessage[]): Promise<void> {
     return this.enqueue(async () => {
       if (previousCursor <= this.cursor) {
-        for (const activity of activities) this.publish(activity)
+        await this.publishAll(activities)
       } else {
         await this.readMissing()
       }
@@ -50,7 +53,7 @@ export class ActivityBus extends EventEmitter<ActivityBusEvents> {
   private async readMissing(): Promise<void> {
     for (;;) {
       const page = await this.read(this.cursor, this.pageSize)
-      for (const activity of page) this.publish(activity)
+      await this.publishAll(page)
       if (page.length < this.pageSize) break
     }
   }
@@ -58,6 +61,18 @@ export class ActivityBus extends EventEmitter<ActivityBusEvents> {
   /** Announces that the bus was cut off from its sources; listeners drop derived state. */
   markGap(): void {
     this.emit('gap')
+  }
+
+  /**
+   * Publishes in slices, yielding to the event loop between them: a large transaction (a bulk
+   * import) then reaches the streams' sockets as they drain, instead of as one burst that
+   * would overflow every stream's buffer and drop readers that keep up perfectly well.
+   */
+  private async publishAll(activities: readonly ActivityMessage[]): Promise<void> {
+    for (let i = 0; i < activities.length; i++) {
+      if (i > 0 && i % publishSlice === 0) await setImmediate()
+      this.publish(activities[i]!)
+    }
   }
 
   private publish(activity: ActivityMessage): void {

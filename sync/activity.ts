@@ -28,6 +28,9 @@ export type ActivityMessage = z.infer<typeof activityMessage>
 export type EntityType = ActivityMessage['entityType']
 export type Action = ActivityMessage['action']
 
+/** The most activities one ingest message may carry; larger transactions go in several. */
+export const maxIngestBatch = 10_000
+
 /** What the worker sends over `/internal/cdc`: one committed batch, and the cursor before it. */
 export const ingestMessage = z.discriminatedUnion('type', [
   z.object({
@@ -35,7 +38,7 @@ export const ingestMessage = z.discriminatedUnion('type', [
     batchId: z.string().min(1).max(100),
     /** Cursor of the last activity the worker committed before this batch ('' at the start). */
     previousCursor: z.string().max(64),
-    activities: z.array(activityMessage).min(1).max(10_000),
+    activities: z.array(activityMessage).min(1).max(maxIngestBatch),
   }),
 ])
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import WebSocket from 'ws'
-import type { ActivityMessage, IngestMessage } from './activity.js'
+import { type ActivityMessage, type IngestMessage, maxIngestBatch } from './activity.js'
 import { backoffDelay } from './backoff.js'
 
 export interface IngestClientOptions {
@@ -56,10 +56,15 @@ export class IngestClient {
     })
   }
 
+  /** Sends one committed batch, in messages of at most `maxIngestBatch` that chain by cursor. */
   send(previousCursor: string, activities: ActivityMessage[]): boolean {
     if (!this.connected || activities.length === 0) return false
-    const message: IngestMessage = { type: 'batch', batchId: randomUUID(), previousCursor, activities }
-    this.socket!.send(JSON.stringify(message))
+    for (let at = 0; at < activities.length; at += maxIngestBatch) {
+      const chunk = activities.slice(at, at + maxIngestBatch)
+      const message: IngestMessage = { type: 'batch', batchId: randomUUID(), previousCursor, activities: chunk }
+      this.socket!.send(JSON.stringify(message))
+      previousCursor = chunk.at(-1)!.cursor
+    }
     return true
   }
 

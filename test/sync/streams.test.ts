@@ -185,6 +185,9 @@ t.test('stream limits and catch-up JSON', async (t) => {
   t.equal(fourth.status, 429, 'per-user limit')
   t.equal(((await fourth.json()) as { error: { type: string } }).error.type, 'too_many_streams')
   for (const c of open) c.close()
+  // 'now' is what this instance has published: let the bus finish the earlier tests' changes.
+  const { latest } = await database.superuser.selectFrom('activities').select((eb) => eb.fn.max('id').as('latest')).executeTakeFirstOrThrow()
+  await eventually(() => app.activityBus.cursor === latest, 20_000, 'the bus to publish every stored change')
   const catchup = await fetch(`${streamUrl}?live=catchup&offset=now`, { headers: cookie('alice') })
   t.same(await catchup.json(), { activities: [], cursor: app.activityBus.cursor })
 })
