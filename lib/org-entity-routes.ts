@@ -126,8 +126,10 @@ export function registerOrgEntityRoutes<Row extends EntityRow, Dto extends z.Zod
       if (row && cache) cache.cache.set(key, row)
     }
     reply.header('x-cache', source)
-    if (!row || row.organization_id !== organization.id || !getAllowedActions(subject, ref(row)).read) throw notFound()
-    return present(row, getAllowedActions(subject, ref(row)))
+    if (!row || row.organization_id !== organization.id) throw notFound()
+    const can = getAllowedActions(subject, ref(row))
+    if (!can.read) throw notFound()
+    return present(row, can)
   })
 
   app.put(`${path}/:id`, {
