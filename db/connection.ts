@@ -57,26 +57,30 @@ export function runtimeQueryPath(pool: pg.Pool): pg.Pool {
     const stream = (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream
     let deferred: string | null = null
     forgetDeferred.set(client as pg.PoolClient, () => { deferred = null })
-    const send = (text: string, values?: unknown[]) => values?.length
-      ? query({ name: `s${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`, text, values })
-      : query(text)
+    // Parameterized text queries become named prepared statements; any other form goes as is.
+    const send = (text: unknown, values?: unknown, callback?: unknown) =>
+      typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined
+        ? query({ name: `s${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`, text, values })
+        : query(text, values, callback)
     client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
-      if (typeof text !== 'string' || callback !== undefined || (values !== undefined && !Array.isArray(values))) {
-        return query(text, values, callback)
-      }
-      if (text.startsWith(deferrableMark)) {
+      if (typeof text === 'string' && text.startsWith(deferrableMark)) {
         deferred = text
         return Promise.resolve({ ...skipped, command: 'BEGIN' })
       }
-      if (deferred === null) return send(text, values as unknown[] | undefined)
+      if (deferred === null) return send(text, values, callback)
       const opener = deferred
       deferred = null
       if (text === 'commit' || text === 'rollback') return Promise.resolve(skipped)
-      // Both in one write; the opener's failure is the query's failure.
+      // Both in one write, the opener first. Its failure is the query's failure; for a
+      // callback-style query it fails closed (no context: RLS shows no rows, refuses writes).
       stream.cork()
-      const opened = send(opener)
-      const result = send(text, values as unknown[] | undefined)
+      const opened = query(opener)
+      const result = send(text, values, callback)
       stream.uncork()
+      if (!(result instanceof Promise)) {
+        opened.catch(() => {})
+        return result
+      }
       return Promise.all([opened, result]).then(([, r]) => r)
     }) as typeof client.query
   })

@@ -48,6 +48,19 @@ t.test('a deferred statement never outlives its user of the connection', async (
   t.equal(state.user_id, null, 'the next user of the connection gets no context and no open transaction')
 })
 
+t.test('the deferred statement goes first whatever form the next query takes', async (t) => {
+  const client = await pool.connect()
+  try {
+    await client.query(deferrable(`begin; select set_config('app.user_id', '${alice.userId}', true)`))
+    const { rows } = await client.query<{ user_id: string }>({ text: "select current_setting('app.user_id', true) as user_id" })
+    t.equal(rows[0]!.user_id, alice.userId, 'a query given as a config object runs inside the context')
+    await client.query('rollback')
+  } finally {
+    client.release()
+  }
+  t.equal((await settings(runtime)).user_id, null)
+})
+
 t.test('concurrent contexts on a pipelined pool each see their own settings', async (t) => {
   const shared = createKysely(createRuntimePool({ url: database.runtimeUrl, max: 2 }))
   t.teardown(() => shared.destroy())
