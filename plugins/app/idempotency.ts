@@ -55,9 +55,11 @@ export default fp(async (fastify) => {
     const methods = [route.method].flat()
     if (!methods.some((m) => mutations.has(m)) || !route.config?.guards?.includes('auth')) return
     route.preHandler = [...(route.preHandler ? [route.preHandler].flat() : []), reserveOrReplay]
+    // Only these routes pay for storing responses: reads never run the hook.
+    route.onSend = [...(route.onSend ? [route.onSend].flat() : []), storeResponse]
   })
 
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  async function storeResponse(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
     const key = request.idempotencyKey
     if (!key) return payload
     const where = { user_id: request.user!.id, key }
@@ -70,5 +72,5 @@ export default fp(async (fastify) => {
     await fastify.db.updateTable('idempotency_keys').set({ status_code: reply.statusCode, response: JSON.stringify(response) })
       .where('user_id', '=', where.user_id).where('key', '=', key).execute()
     return payload
-  })
+  }
 }, { name: 'idempotency', dependencies: ['config', 'db', 'guards'] })
