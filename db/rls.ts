@@ -35,13 +35,16 @@ export async function setContext(trx: ScopedDb, context: RlsContext): Promise<vo
 /**
  * Runs `work` in one transaction in `context`. BEGIN and the one `set_config` statement are one
  * simple-protocol query (the values are escaped literals), deferrable: on the runtime pool it
- * travels with the handler's first query (`runtimeQueryPath`).
+ * travels with the handler's first query (`runtimeQueryPath`). `readOnly`: Postgres refuses any
+ * write in it (used for safe HTTP methods).
  */
-export async function withContext<T>(db: Kysely<DB>, context: RlsContext, work: (trx: ScopedDb) => Promise<T>): Promise<T> {
+export async function withContext<T>(
+  db: Kysely<DB>, context: RlsContext, work: (trx: ScopedDb) => Promise<T>, options: { readOnly?: boolean } = {},
+): Promise<T> {
   const { tenantId, userId, authenticated } = settingsOf(context)
   const literal = (value: string) => pg.escapeLiteral(value)
   return db.connection().execute(async (connection) => {
-    await sql.raw(deferrable(`begin; select set_config('app.tenant_id', ${literal(tenantId)}, true), `
+    await sql.raw(deferrable(`begin${options.readOnly ? ' read only' : ''}; select set_config('app.tenant_id', ${literal(tenantId)}, true), `
       + `set_config('app.user_id', ${literal(userId)}, true), set_config('app.is_authenticated', ${literal(authenticated)}, true)`))
       .execute(connection)
     let result: T

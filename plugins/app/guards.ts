@@ -171,10 +171,11 @@ export default fp(async (fastify) => {
     route.handler = async function (request, reply) {
       const context = request.rlsContext
       if (!context) return handler.call(this, request, reply)
+      // A read (GET, HEAD) cannot write, whatever its handler does: the database refuses.
       const result = await withContext(fastify.db, context, async (trx) => {
         request.db = trx
         return handler.call(this, request, reply)
-      })
+      }, { readOnly: request.method === 'GET' || request.method === 'HEAD' })
       for (const work of pending.get(request) ?? []) {
         await work().catch((err: unknown) => request.log.error({ err }, 'after-commit work failed'))
       }

@@ -33,6 +33,12 @@ t.test('a context whose work runs no query leaves nothing behind', async (t) => 
   t.equal((await settings(runtime)).user_id, null, 'the next query runs without a context')
 })
 
+t.test('a read-only context refuses writes', async (t) => {
+  await t.rejects(withContext(runtime, alice, (trx) => sql`create temporary table scratch (n int)`.execute(trx), { readOnly: true }), { code: '25006' })
+  t.equal((await withContext(runtime, alice, (trx) => settings(trx), { readOnly: true })).user_id, alice.userId, 'reads work')
+  t.equal((await settings(runtime)).user_id, null)
+})
+
 t.test('a failing query rolls the context back', async (t) => {
   await t.rejects(withContext(runtime, alice, (trx) => sql`select 1 / 0`.execute(trx)), { code: '22012' })
   const state = await settings(runtime)

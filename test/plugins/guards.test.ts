@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import t from 'tap'
 import { v7 as uuid } from 'uuid'
 import { as, build, makeSystemAdmin, signUp } from '../helper.js'
@@ -15,6 +15,13 @@ function probeRoutes(app: FastifyInstance) {
     pages: (await request.db.selectFrom('pages').select('title').where('organization_id', '=', request.organization!.id)
       .orderBy('title').execute()).map((p) => p.title),
   }))
+  // A read that tries to write (a bug): the same insert through GET and through POST.
+  const insertPage = async (request: { db: FastifyRequest['db']; organization: FastifyRequest['organization'] }) => {
+    await request.db.insertInto('pages').values({ id: uuid(), tenant_id: 'aaaaaa', organization_id: request.organization!.id, title: 'written by a read' }).execute()
+    return { written: true }
+  }
+  app.get('/probe/:tenantId/:orgId/write', { config: { guards: ['auth', 'tenant', 'org'] } }, insertPage)
+  app.post('/probe/:tenantId/:orgId/write', { config: { guards: ['auth', 'tenant', 'org'] } }, insertPage)
 }
 
 // alice admin of X and dave member of X (tenant A), bob admin of Y (A), carol admin of Z (tenant B)
@@ -25,6 +32,17 @@ await database.superuser.insertInto('pages').values([
   { id: uuid(), tenant_id: 'aaaaaa', organization_id: orgs.y, title: 'y page' },
   { id: uuid(), tenant_id: 'bbbbbb', organization_id: orgs.z, title: 'z page' },
 ]).execute()
+
+t.test('a GET runs in a read-only transaction: a handler that writes is refused by the database', async (t) => {
+  const written = () => database.superuser.selectFrom('pages').select('id').where('title', '=', 'written by a read').execute()
+  const read = await as(app, alice)('GET', '/probe/aaaaaa/org-x/write')
+  t.equal(read.statusCode, 500, 'the write fails')
+  t.same(await written(), [], 'nothing written')
+  const post = await as(app, alice)('POST', '/probe/aaaaaa/org-x/write', {})
+  t.equal(post.statusCode, 200, 'the same handler on POST writes')
+  t.equal((await written()).length, 1)
+  await database.superuser.deleteFrom('pages').where('title', '=', 'written by a read').execute()
+})
 
 t.test('tenant guard', async (t) => {
   const mine = await as(app, alice)('GET', '/probe/aaaaaa/organizations')
