@@ -6,6 +6,12 @@ import { AppError } from '../../lib/errors.js'
 import { randomToken, sha256 } from '../../lib/secrets.js'
 
 export const sessionCookie = 'strata-session'
+
+/** A verified session cookie: the raw token and the sha256 the sessions table keeps. */
+interface Credentials {
+  token: string
+  hash: string
+}
 const sessionTtlMs = 7 * 24 * 60 * 60 * 1000
 /** Sliding expiry: a session used after this much of its life is extended to a full week. */
 const extendAfterMs = 24 * 60 * 60 * 1000
@@ -38,11 +44,23 @@ export default fp(async (fastify) => {
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secureCookies, signed: true }
   const clearCookie = (reply: FastifyReply) => reply.clearCookie(sessionCookie, { path: '/' })
 
-  function tokenOf(request: FastifyRequest): string | undefined {
+  // Checking the cookie's signature (an HMAC) is the costliest step of an authenticated request
+  // (~15 µs, more than the guards and the cache lookups together). A signed value checks the
+  // same way every time, so values that passed are remembered with their token's hash.
+  const verifiedCookies = fastify.caches.create<Credentials>({ name: 'verified_cookie', max: 10_000 })
+
+  /** The session token in the cookie and its hash; null for a bad signature, undefined without a cookie. */
+  function credentialsOf(request: FastifyRequest): Credentials | null | undefined {
     const raw = request.cookies[sessionCookie]
     if (!raw) return undefined
-    const unsigned = request.unsignCookie(raw)
-    return unsigned.valid && unsigned.value ? unsigned.value : ''
+    let credentials = verifiedCookies.get(raw)
+    if (!credentials) {
+      const unsigned = request.unsignCookie(raw)
+      if (!unsigned.valid || !unsigned.value) return null
+      credentials = { token: unsigned.value, hash: sha256(unsigned.value) }
+      verifiedCookies.set(raw, credentials)
+    }
+    return credentials
   }
 
   function reject(reply: FastifyReply, type: string, message: string): never {
@@ -51,12 +69,13 @@ export default fp(async (fastify) => {
   }
 
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const token = tokenOf(request)
-    if (token === undefined) throw new AppError(401, 'no_session', 'info', { message: 'Sign in first' })
-    const hash = token ? sha256(token) : ''
+    const credentials = credentialsOf(request)
+    if (credentials === undefined) throw new AppError(401, 'no_session', 'info', { message: 'Sign in first' })
+    if (!credentials) reject(reply, 'unauthorized', 'Session is invalid')
+    const { token, hash } = credentials
     const cacheKey = `session:${hash}`
-    let found: SessionWithUser | undefined = token ? fastify.lookups.sessions.get(cacheKey) : undefined
-    if (!found && token) {
+    let found: SessionWithUser | undefined = fastify.lookups.sessions.get(cacheKey)
+    if (!found) {
       found = await findSessionBySecret(fastify.db, hash)
       if (found) fastify.lookups.sessions.set(cacheKey, found)
     }
@@ -72,7 +91,7 @@ export default fp(async (fastify) => {
       const extended = new Date(now + sessionTtlMs)
       await extendSession(fastify.db, found.session.id, extended)
       fastify.lookups.sessions.set(cacheKey, { ...found, session: { ...found.session, expires_at: extended } })
-      reply.setCookie(sessionCookie, token!, { ...cookieOptions, expires: extended })
+      reply.setCookie(sessionCookie, token, { ...cookieOptions, expires: extended })
     }
     request.user = found.user
     request.session = found.session
@@ -92,10 +111,13 @@ export default fp(async (fastify) => {
     async endSession(request: FastifyRequest, reply: FastifyReply) {
       if (request.session) {
         await deleteSession(fastify.db, request.session.id)
-        const token = tokenOf(request)
-        if (token) await fastify.lookups.forgetSession(sha256(token))
+        const credentials = credentialsOf(request)
+        if (credentials) {
+          verifiedCookies.delete(request.cookies[sessionCookie]!)
+          await fastify.lookups.forgetSession(credentials.hash)
+        }
       }
       clearCookie(reply)
     },
   })
-}, { name: 'auth', dependencies: ['config', 'db', 'cookie', 'lookup-caches'] })
+}, { name: 'auth', dependencies: ['config', 'db', 'cookie', 'caches', 'lookup-caches'] })

@@ -77,6 +77,20 @@ t.test('401s: no cookie, a forged cookie, an expired session', async (t) => {
   t.equal(forged.json().error.type, 'unauthorized')
   t.match(String(forged.headers['set-cookie']), /strata-session=;/, 'the cookie is cleared')
 
+  // Verified cookies are remembered: a tampered copy of one that passed must still fail.
+  const genuine = await signUp(app, 'genuine@example.com')
+  t.equal((await as(app, genuine)('GET', '/me')).statusCode, 200)
+  const [name, value] = [genuine.cookie.slice(0, genuine.cookie.indexOf('=')), decodeURIComponent(genuine.cookie.slice(genuine.cookie.indexOf('=') + 1))]
+  const dot = value.lastIndexOf('.')
+  const flip = (c: string) => (c === 'A' ? 'B' : 'A')
+  for (const [what, tampered] of [
+    ['signature', `${value.slice(0, -1)}${flip(value.at(-1)!)}`],
+    ['token', `${flip(value[0]!)}${value.slice(1, dot)}${value.slice(dot)}`],
+  ] as const) {
+    const res = await app.inject({ method: 'GET', url: '/me', headers: { cookie: `${name}=${encodeURIComponent(tampered)}` } })
+    t.equal(res.statusCode, 401, `a cookie with a tampered ${what} is refused`)
+  }
+
   const someone = await signUp(app, 'expired@example.com')
   await database.superuser.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) })
     .where('user_id', '=', someone.user.id).execute()
