@@ -34,7 +34,8 @@ export function createPool(options: PoolOptions, log?: ErrorLogger): pg.Pool {
 export const deferrable = (statement: string) => `/* deferrable */ ${statement}`
 const deferrableMark = '/* deferrable */ '
 
-const skipped = { command: 'COMMIT', rowCount: null, rows: [], fields: [] }
+/** The answer for a statement that was not sent (a fresh object: callers may keep it). */
+const notSent = (command: 'BEGIN' | 'COMMIT' | 'ROLLBACK') => Promise.resolve({ command, rowCount: null, rows: [], fields: [] })
 
 /**
  * The runtime pool's query path, for the shape of every guarded request (open a transaction
@@ -65,12 +66,12 @@ export function runtimeQueryPath(pool: pg.Pool): pg.Pool {
     client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
       if (typeof text === 'string' && text.startsWith(deferrableMark)) {
         deferred = text
-        return Promise.resolve({ ...skipped, command: 'BEGIN' })
+        return notSent('BEGIN')
       }
       if (deferred === null) return send(text, values, callback)
       const opener = deferred
       deferred = null
-      if (text === 'commit' || text === 'rollback') return Promise.resolve(skipped)
+      if (text === 'commit' || text === 'rollback') return notSent(text === 'commit' ? 'COMMIT' : 'ROLLBACK')
       // Both in one write, the opener first. Its failure is the query's failure; for a
       // callback-style query it fails closed (no context: RLS shows no rows, refuses writes).
       stream.cork()

@@ -7,14 +7,15 @@ import { randomToken, sha256 } from '../../lib/secrets.js'
 
 export const sessionCookie = 'strata-session'
 
+const sessionTtlMs = 7 * 24 * 60 * 60 * 1000
+/** Sliding expiry: a session used after this much of its life is extended to a full week. */
+const extendAfterMs = 24 * 60 * 60 * 1000
+
 /** A verified session cookie: the raw token and the sha256 the sessions table keeps. */
 interface Credentials {
   token: string
   hash: string
 }
-const sessionTtlMs = 7 * 24 * 60 * 60 * 1000
-/** Sliding expiry: a session used after this much of its life is extended to a full week. */
-const extendAfterMs = 24 * 60 * 60 * 1000
 
 declare module 'fastify' {
   interface FastifyRequest {

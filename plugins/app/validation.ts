@@ -5,9 +5,9 @@ import { type ZodType, z } from 'zod'
 
 /**
  * zod schemas validate requests; responses are written by fast-json-stringify from the JSON
- * Schema of the same zod schema (the one /openapi.json shows), compiled once per route. Only the
- * declared properties are written, so nothing the schema does not name can leak; unlike a zod
- * encode, output values are not re-validated (that cost ~18 µs of a 130 µs cached read).
+ * Schema of the route's zod response schema, compiled once per route. Only declared properties
+ * are written, so nothing the schema does not name can leak; unlike a zod encode, output values
+ * are not re-validated (the encode was ~18 µs of every cached entity read in the profile).
  */
 export default fp(async (fastify) => {
   fastify.setValidatorCompiler(validatorCompiler)
