@@ -33,6 +33,21 @@ t.test('a context whose work runs no query leaves nothing behind', async (t) => 
   t.equal((await settings(runtime)).user_id, null, 'the next query runs without a context')
 })
 
+t.test('a deferred statement followed only by its COMMIT or ROLLBACK is never sent', async (t) => {
+  // A session-level setting: had the statement run, it would outlive the (absent) transaction.
+  const probe = () => sql<{ v: string }>`select current_setting('app.probe', true) as v`.execute(runtime).then((r) => r.rows[0]!.v ?? '')
+  for (const end of ['commit', 'rollback']) {
+    const client = await pool.connect()
+    try {
+      await client.query(deferrable("select set_config('app.probe', 'sent', false)"))
+      await client.query(end)
+    } finally {
+      client.release()
+    }
+    t.equal(await probe(), '', `not sent before a ${end}`)
+  }
+})
+
 t.test('a read-only context refuses writes', async (t) => {
   await t.rejects(withContext(runtime, alice, (trx) => sql`create temporary table scratch (n int)`.execute(trx), { readOnly: true }), { code: '25006' })
   t.equal((await withContext(runtime, alice, (trx) => settings(trx), { readOnly: true })).user_id, alice.userId, 'reads work')

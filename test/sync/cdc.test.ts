@@ -106,28 +106,30 @@ t.test('memberships and organizations carry the right scope', async (t) => {
   t.match(org, { entity_id: orgId, organization_id: orgId, changed_fields: ['name'] })
 })
 
-t.test('a crash between receiving and committing loses nothing', async (t) => {
+/** Restarts the worker with one crash at `point`, then writes the page that sets it off. */
+async function crashOnce(point: 'afterReceive' | 'afterCommit', title: string) {
   await worker.stop()
   let armed = true
-  worker = await startWorker({ afterReceive: () => { if (armed) { armed = false; throw new Error('crash before commit') } } })
+  worker = await startWorker({ [point]: () => { if (armed) { armed = false; throw new Error(`crash at ${point}`) } } })
   const pageId = uuid()
-  await su.insertInto('pages').values({ id: pageId, tenant_id: 'aaaaaa', organization_id: orgId, title: 'survives' }).execute()
+  await su.insertInto('pages').values({ id: pageId, tenant_id: 'aaaaaa', organization_id: orgId, title }).execute()
+  return { pageId, crashed: () => !armed }
+}
+
+t.test('a crash between receiving and committing loses nothing', async (t) => {
+  const { pageId, crashed } = await crashOnce('afterReceive', 'survives')
   const rows = await eventually(async () => {
     const r = (await activities()).filter((a) => a.entity_id === pageId)
     return r.length > 0 && r
   }, 15_000, 'the replayed transaction')
-  t.equal(armed, false, 'the crash happened')
+  t.equal(crashed(), true, 'the crash happened')
   t.ok(worker.restarts >= 1, 'the worker restarted')
   t.equal(rows.length, 1, 'exactly one activity')
 })
 
 t.test('a crash between committing and acknowledging duplicates nothing', async (t) => {
-  await worker.stop()
-  let armed = true
-  worker = await startWorker({ afterCommit: () => { if (armed) { armed = false; throw new Error('crash before ack') } } })
-  const pageId = uuid()
-  await su.insertInto('pages').values({ id: pageId, tenant_id: 'aaaaaa', organization_id: orgId, title: 'once' }).execute()
-  await eventually(() => !armed && worker.restarts >= 1 && worker.streaming, 15_000, 'the crash and restart')
+  const { pageId, crashed } = await crashOnce('afterCommit', 'once')
+  await eventually(() => crashed() && worker.restarts >= 1 && worker.streaming, 15_000, 'the crash and restart')
   // The restarted stream re-reads the unacknowledged transaction; a later change proves it went past it.
   const marker = uuid()
   await su.insertInto('pages').values({ id: marker, tenant_id: 'aaaaaa', organization_id: orgId, title: 'marker' }).execute()
