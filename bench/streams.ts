@@ -22,8 +22,7 @@ function subscribe(base: string, cookie: string, record = true): Promise<Subscri
       response.on('data', (chunk: string) => {
         if (!record) return
         buffer += chunk
-        let at: number
-        while ((at = buffer.indexOf('\n\n')) !== -1) {
+        for (let at = buffer.indexOf('\n\n'); at !== -1; at = buffer.indexOf('\n\n')) {
           const block = buffer.slice(0, at)
           buffer = buffer.slice(at + 2)
           const match = /"entityId":"([^"]+)"/.exec(block)

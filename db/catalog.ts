@@ -1,3 +1,4 @@
+import type { DB } from './schema.js'
 import { type Kysely, sql } from 'kysely'
 
 const commands = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] as const
@@ -15,7 +16,7 @@ interface TableRow {
  * with a `tenant_id` column lacking ENABLE + FORCE RLS, a restrictive guard, or a policy for any
  * command; or the connected role being able to bypass RLS. Run it as the runtime role.
  */
-export async function checkCatalog(db: Kysely<any>): Promise<string[]> {
+export async function checkCatalog(db: Kysely<DB>): Promise<string[]> {
   const problems: string[] = []
   const { rows: tables } = await sql<TableRow>`
     select c.relname as table, c.relrowsecurity as rls, c.relforcerowsecurity as forced,

@@ -1,3 +1,4 @@
+import type { DB } from './schema.js'
 import { type Kysely, type MigrationResultSet, Migrator, sql } from 'kysely'
 import { buildMigrations } from '../migrations/index.js'
 import { createKysely, createPool } from './connection.js'
@@ -27,7 +28,7 @@ export async function migrateToLatest(adminUrl: string, roles: RoleNames): Promi
 }
 
 /** Names of migrations known to the code but not applied to the database. */
-export async function pendingMigrationNames(db: Kysely<any>): Promise<string[]> {
+export async function pendingMigrationNames(db: Kysely<DB>): Promise<string[]> {
   const known = Object.keys(buildMigrations(defaultRoleNames))
   const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db)
   const applied = new Set(rows.map((r) => r.name))

@@ -7,13 +7,13 @@ export interface Mail {
   html: string
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 function compose(to: string, subject: string, lines: string[], link?: { href: string; label: string }): Mail {
   const text = [...lines, ...(link ? ['', `${link.label}: ${link.href}`] : [])].join('\n')
   const html = [
-    ...lines.map((l) => `<p>${escape(l)}</p>`),
-    ...(link ? [`<p><a href="${escape(link.href)}">${escape(link.label)}</a></p>`] : []),
+    ...lines.map((l) => `<p>${escapeHtml(l)}</p>`),
+    ...(link ? [`<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>`] : []),
   ].join('\n')
   return { to, subject, text, html }
 }

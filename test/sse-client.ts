@@ -42,8 +42,7 @@ export async function openStream(url: string, headers: Record<string, string> = 
     try {
       for await (const chunk of response.body) {
         buffer += decoder.decode(chunk as Uint8Array, { stream: true })
-        let at: number
-        while ((at = buffer.indexOf('\n\n')) !== -1) {
+        for (let at = buffer.indexOf('\n\n'); at !== -1; at = buffer.indexOf('\n\n')) {
           parse(buffer.slice(0, at))
           buffer = buffer.slice(at + 2)
         }
