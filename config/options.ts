@@ -26,13 +26,24 @@ export const strataOptionsSchema = z.object({
   coalescing: z.boolean().default(true),
   /** Public (unauthenticated) page reads and stream. */
   publicAccess: z.boolean().default(true),
-  /** Rate limits on auth routes; `false` disables them. */
+  /** Rate limits on auth routes (plugins/app/rate-limit.ts says why these three); `false` disables them. */
   rateLimit: z.union([z.literal(false), z.object({
+    /** Sign-up/sign-in attempts per (email, client address) per window; each new trip doubles the block. */
     max: z.number().int().positive().default(10),
     timeWindowMs: z.number().int().positive().default(60_000),
-  })]).default({ max: 10, timeWindowMs: 60_000 }),
-  /** `GET /metrics` in Prometheus text format. */
-  metrics: z.boolean().default(true),
+    /** Attempts per client address, any email, per window. */
+    addressMax: z.number().int().positive().default(30),
+    /** Attempts per email, any address, per `emailWindowMs`: the ceiling against distributed guessing. */
+    emailMax: z.number().int().positive().default(100),
+    emailWindowMs: z.number().int().positive().default(3_600_000),
+    /** One verification mail per user per interval. */
+    verificationMailIntervalMs: z.number().int().positive().default(60_000),
+  })]).default({ max: 10, timeWindowMs: 60_000, addressMax: 30, emailMax: 100, emailWindowMs: 3_600_000, verificationMailIntervalMs: 60_000 }),
+  /**
+   * `GET /metrics` in Prometheus text format: `true` serves it to anyone (an explicit opt-in),
+   * `{ token }` only with `Authorization: Bearer <token>`, `false` not at all.
+   */
+  metrics: z.union([z.boolean(), z.object({ token: z.string().min(16) })]).default(true),
   /** `GET /openapi.json` and Swagger UI at `/docs`. */
   openapi: z.boolean().default(true),
   /** Database connections; `false` runs without a database (OpenAPI generation only). */
@@ -47,12 +58,21 @@ export const strataOptionsSchema = z.object({
   })]),
   /** Origin allowed for CORS and cookie-authenticated mutations. */
   appUrl: z.string().optional(),
+  /**
+   * The one allow-list of routes that run without a guard chain: routes other Fastify plugins
+   * register (Swagger UI, the CORS preflight). Entries are `METHOD /path` (exact), `METHOD /prefix/*`
+   * (any path under the prefix) or `OPTIONS *` (the CORS plugin's catch-all preflight, which answers
+   * headers only); an allowed GET allows its automatic HEAD twin.
+   * Any other route without `config.guards` is a boot error.
+   */
+  publicRoutes: z.array(z.string().regex(/^(GET|POST|PUT|PATCH|DELETE|OPTIONS) \/\S*$|^OPTIONS \*$/, 'must be "METHOD /path"'))
+    .default(['GET /docs', 'GET /docs/*', 'OPTIONS *']),
   /** Largest accepted request body, in bytes (over it → 413). */
   bodyLimit: z.number().int().positive().default(1024 * 1024),
   /** Shared secret of the CDC worker's WebSocket. */
   cdcSecret: z.string().min(16).optional(),
-  /** Signs the session cookie. */
-  cookieSecret: z.string().min(16).default('development-cookie-secret-change-me'),
+  /** Signs the session cookie; required with a database (there is no built-in key). */
+  cookieSecret: z.string().min(16).optional(),
   /** Server-Sent-Event streams (SPEC §7). */
   streams: z.object({
     /** A comment line at least this often keeps proxies from closing idle streams. */
@@ -71,8 +91,10 @@ export const strataOptionsSchema = z.object({
   ]).default({ transport: 'outbox', dir: '.data/outbox' }),
   /** Sender of outgoing mail. */
   mailFrom: z.string().min(3).default('Strata <no-reply@strata.local>'),
-  /** Cookies are `Secure` outside development. */
-  secureCookies: z.boolean().default(false),
+  /** `Secure` cookies; only development over plain http turns this off. */
+  secureCookies: z.boolean().default(true),
+}).refine((options) => !options.database || options.cookieSecret, {
+  path: ['cookieSecret'], message: 'required when a database is configured (it signs the session cookie)',
 })
 
 export type StrataOptionsInput = z.input<typeof strataOptionsSchema>

@@ -1,4 +1,8 @@
-/** The error body of SPEC §6 and the mapping of Postgres errors onto it. */
+/** The error body of SPEC §6 and the mapping of Fastify's and Postgres' errors onto it. */
+import { randomUUID } from 'node:crypto'
+import type { Socket } from 'node:net'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
 
 export type Severity = 'debug' | 'info' | 'warn' | 'error' | 'fatal'
 
@@ -58,6 +62,70 @@ export function errorBody(error: AppError, requestId: string): ErrorBody {
   }
 }
 
+/** Turns Fastify's own errors (validation, JSON, body size, …) into AppErrors. */
+export function fromFastifyError(error: FastifyError): AppError | undefined {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issues = error.validation.map((v) => ({
+      field: [error.validationContext, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      message: v.message ?? 'invalid',
+    }))
+    const first = issues[0]
+    return new AppError(400, 'validation_error', 'warn', {
+      message: first ? `Invalid ${first.field}: ${first.message}` : 'Invalid request',
+      meta: { issues },
+    })
+  }
+  if (isResponseSerializationError(error)) return undefined
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError(400, 'invalid_json', 'warn', { message: 'Request body is not valid JSON' })
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError(413, 'body_too_large', 'warn', { message: 'Request body is too large' })
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError(415, 'unsupported_media_type', 'warn', { message: 'Unsupported content type' })
+    case 'FST_ERR_BAD_URL':
+      return new AppError(400, 'bad_url', 'warn', { message: 'The URL is not valid' })
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError(414, 'uri_too_long', 'warn', { message: 'A path parameter is too long' })
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    const type = error.statusCode === 429 ? 'rate_limited' : 'bad_request'
+    return new AppError(error.statusCode, type, 'warn', { message: error.message })
+  }
+  return undefined
+}
+
+/**
+ * Fastify's `frameworkErrors` server option: errors raised before routing (a malformed URL
+ * escape, a path parameter over `maxParamLength`) answer in the error shape too.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const appError = fromFastifyError(error) ?? toAppError(error)
+  request.log.info({ type: appError.type }, 'request rejected')
+  reply.code(appError.status).send(errorBody(appError, request.id))
+}
+
+const clientErrors: Record<string, [number, string, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'The request took too long to arrive'],
+  HPE_HEADER_OVERFLOW: [431, 'headers_too_large', 'Request headers are too large'],
+}
+
+/**
+ * Fastify's `clientErrorHandler` server option: bytes Node's HTTP parser refuses (a bad
+ * Content-Length, a broken request line) get a §6 error body on the raw socket, then it closes.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, type, message] = clientErrors[error.code ?? ''] ?? [400, 'bad_request', 'Malformed HTTP request']
+  if (socket.writable) {
+    const body = JSON.stringify(errorBody(new AppError(status, type, 'warn', { message }), randomUUID()))
+    socket.write(`HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : type}\r\nContent-Type: application/json; charset=utf-8\r\n`
+      + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy(error)
+}
+
 /** The fields of a node-postgres DatabaseError we read. */
 interface PgError {
   code: string
@@ -81,14 +149,17 @@ function* causeChain(error: unknown): Generator<unknown> {
   }
 }
 
-const poolTimeout = /timeout exceeded when trying to connect|too many clients already|remaining connection slots/i
+const poolTimeout = /timeout exceeded when trying to connect|too many clients already|remaining connection slots|Connection terminated/i
+/** Socket-level failures reaching the database: it is down or restarting, not a bug of ours. */
+const connectionFailures = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'])
 
 /** Maps any thrown value to an AppError; unknown errors become a masked 500. */
 export function toAppError(error: unknown): AppError {
   for (const candidate of causeChain(error)) {
     if (candidate instanceof AppError) return candidate
     if (isPgError(candidate)) return fromPgError(candidate, error)
-    if (candidate instanceof Error && poolTimeout.test(candidate.message)) {
+    const code = (candidate as { code?: unknown }).code
+    if (candidate instanceof Error && (poolTimeout.test(candidate.message) || (typeof code === 'string' && connectionFailures.has(code)))) {
       return new AppError(503, 'database_unavailable', 'error', { message: 'Database is busy, retry later', cause: error })
     }
   }
@@ -108,12 +179,20 @@ function fromPgError(pgError: PgError, original: unknown): AppError {
     case '23502': return new AppError(400, 'missing_value', 'warn', options('A required value is missing', { field: pgError.column }))
     case '23514': return new AppError(400, 'constraint_violation', 'warn', options('A value is not allowed', { constraint: pgError.constraint }))
     case '22P02': return new AppError(400, 'invalid_value', 'warn', options('A value has an invalid format'))
+    // A NUL byte (or a character the database encoding cannot hold) in a text value.
+    case '22021':
+    case '22P05': return new AppError(400, 'invalid_value', 'warn', options('A value contains a character that is not allowed'))
     case '42501': return new AppError(403, 'forbidden', 'warn', options('Not allowed'))
     case '40001':
     case '40P01': return new AppError(409, 'conflict_retry', 'warn', options('Concurrent update, retry the request'))
     case 'ST400': return new AppError(400, 'immutable_field', 'warn', options(`Field ${pgError.column ?? ''} cannot be changed`.trim(), { field: pgError.column }))
     case '53300':
+    case '57P01':
+    case '57P02':
     case '57P03': return new AppError(503, 'database_unavailable', 'error', { message: 'Database is busy, retry later', cause: original })
-    default: return new AppError(500, 'internal_error', 'error', { message: 'Internal server error', cause: original })
+    default:
+      // Class 08: the connection to the database failed (it is down or restarting).
+      if (pgError.code.startsWith('08')) return new AppError(503, 'database_unavailable', 'error', { message: 'Database is unavailable, retry later', cause: original })
+      return new AppError(500, 'internal_error', 'error', { message: 'Internal server error', cause: original })
   }
 }

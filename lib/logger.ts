@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyServerOptions } from 'fastify'
+import { clientErrorHandler, frameworkErrors } from './errors.js'
 
 /** Paths pino replaces with "[redacted]" on every log line (SPEC §10). */
 export const redactPaths = [
@@ -32,6 +33,9 @@ export function serverOptions(logLevel: string, bodyLimit = 1024 * 1024, stream?
     // Long-lived streams must not hold `close()` open.
     forceCloseConnections: true,
     trustProxy: false,
+    // Errors raised before routing or by Node's HTTP parser answer in the error shape too.
+    frameworkErrors,
+    clientErrorHandler,
     return503OnClosing: true,
   }
 }

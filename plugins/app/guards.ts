@@ -37,14 +37,25 @@ declare module 'fastify' {
 const needsAuth: readonly Guard[] = ['sysAdmin', 'tenant', 'org', 'crossTenant']
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-// Routes added by libraries (Swagger UI assets, HEAD twins, CORS preflight) are public by nature.
-const libraryRoute = (route: RouteOptions) =>
-  route.method === 'HEAD' || route.method === 'OPTIONS' || route.url.startsWith('/docs') || route.url === '/openapi.json'
+/**
+ * Matcher of the `publicRoutes` allow-list: the only routes that may run without guards.
+ * `GET /x` allows its automatic HEAD twin; `/prefix/*` allows every path under the prefix.
+ */
+export function publicRouteMatcher(entries: readonly string[]): (method: string, url: string) => boolean {
+  const rules = entries.map((entry) => {
+    const [method = '', pattern = ''] = entry.split(' ')
+    return pattern.endsWith('/*')
+      ? { method, matches: (url: string) => url.startsWith(pattern.slice(0, -1)) }
+      : { method, matches: (url: string) => url === pattern }
+  })
+  return (method, url) => rules.some((rule) =>
+    (rule.method === method || (method === 'HEAD' && rule.method === 'GET')) && rule.matches(url))
+}
 
 /** Checks the declared chain is coherent; throws at registration, never at request time. */
 function validateChain(route: RouteOptions, guards: readonly Guard[] | undefined): asserts guards is Guard[] {
   const name = `${String(route.method)} ${route.url}`
-  if (!guards?.length) throw new Error(`route ${name} declares no guards`)
+  if (!guards?.length) throw new Error(`route ${name} declares no guards: set config.guards, or add it to the publicRoutes option`)
   if (guards.includes('public') && guards.length > 1) throw new Error(`route ${name}: 'public' stands alone`)
   const authAt = guards.indexOf('auth')
   for (const guard of needsAuth) {
@@ -157,9 +168,13 @@ export default fp(async (fastify) => {
     },
   }
 
+  const isPublicRoute = publicRouteMatcher(fastify.config.publicRoutes)
+  // Every route — automatic HEAD twins (Fastify clones the GET's options, guards included),
+  // OPTIONS, and routes other plugins register — runs its guard chain or is allow-listed.
   fastify.addHook('onRoute', (route) => {
-    if (libraryRoute(route)) return
     const declared = route.config?.guards
+    const methods = [route.method].flat()
+    if (!declared && methods.every((method) => isPublicRoute(method, route.url))) return
     validateChain(route, declared)
     const hooks = declared.map((guard) => guards[guard])
     // Guards run on onRequest: before the body is read or validated, so an unauthorised caller
@@ -182,4 +197,4 @@ export default fp(async (fastify) => {
       return result
     }
   })
-}, { name: 'guards', dependencies: ['config', 'auth', 'lookup-caches'] })
+}, { name: 'guards', dependencies: ['config', 'errors', 'auth', 'lookup-caches'] })

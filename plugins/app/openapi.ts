@@ -24,5 +24,5 @@ export default fp(async (fastify) => {
     transformObject: jsonSchemaTransformObject,
   })
   await fastify.register(swaggerUi, { routePrefix: '/docs' })
-  fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger())
+  fastify.get('/openapi.json', { schema: { hide: true }, config: { guards: ['public'] } }, async () => fastify.swagger())
 }, { name: 'openapi', dependencies: ['config', 'validation'] })

@@ -8,7 +8,7 @@ import { type BuildExtras, type BuildOptions, type SignedIn, type Teardown, buil
  * - sys: system admin; eve: signed up, no membership
  */
 export async function world(t: Teardown, options: BuildOptions = {}, extras: BuildExtras = {}) {
-  const { app, db } = await build(t, { tenancy: 'multi', ...options }, extras)
+  const { app, db, routes } = await build(t, { tenancy: 'multi', ...options }, extras)
   const database = db!
   const people = ['alice', 'bob', 'carol', 'dave', 'eve', 'sys'] as const
   const signed = await Promise.all(people.map((name) => signUp(app, `${name}@example.com`, 'password-123', name)))
@@ -29,7 +29,7 @@ export async function world(t: Teardown, options: BuildOptions = {}, extras: Bui
     member('y', 'aaaaaa', 'bob', 'admin'),
     member('z', 'bbbbbb', 'carol', 'admin'),
   ]).execute()
-  return { app, database, users, orgs }
+  return { app, database, users, orgs, routes }
 }
 
 export type World = Awaited<ReturnType<typeof world>>

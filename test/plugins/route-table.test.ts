@@ -1,0 +1,116 @@
+import type { RouteOptions } from 'fastify'
+import t from 'tap'
+import { v7 as uuid } from 'uuid'
+import { publicRouteMatcher } from '../../plugins/app/guards.js'
+import { as, build } from '../helper.js'
+import { world } from '../routes/world.js'
+
+/**
+ * Guards tested from the route table itself: every route Strata registers (with sync, metrics
+ * and OpenAPI on, so stream, ingest and library routes are there), every method it answers —
+ * automatic HEAD twins included. A route added later is covered without editing this file.
+ */
+const { app, routes, users, orgs } = await world(t, {
+  sync: { source: 'replication', slot: 'slot_route_table' },
+  cdcSecret: 'test-cdc-secret-0123456789',
+})
+const isAllowListed = publicRouteMatcher(app.config.publicRoutes)
+
+interface Target { method: string; url: string; route: RouteOptions }
+
+/** A concrete URL for the route: tenant A, org X, unknown ids elsewhere. */
+function concrete(url: string): string {
+  return url
+    .replace(':tenantId', 'aaaaaa')
+    .replace(/:(orgId|idOrSlug)/, orgs.x)
+    .replace(/:[A-Za-z]+/g, uuid())
+}
+
+const targets: Target[] = routes.flatMap((route) =>
+  [route.method].flat().map((method) => ({ method, url: route.url, route })))
+const guarded = targets.filter((target) => !isAllowListed(target.method, target.url) && !target.route.config?.guards?.includes('public'))
+
+t.ok(targets.some((target) => target.method === 'HEAD'), 'the table includes automatic HEAD twins')
+t.ok(guarded.length > 40, `guarded routes found (${guarded.length})`)
+
+const errorShape = (status: number) => ({ error: { status, type: String, message: String, severity: String, requestId: String } })
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
+const request = (who: typeof users[keyof typeof users] | undefined, { method, url }: Target) =>
+  app.inject({
+    method: method as Method,
+    url: concrete(url),
+    headers: { origin: 'http://localhost:80', ...(who ? { cookie: who.cookie } : {}) },
+    ...(['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? { payload: {} } : {}),
+  })
+
+t.test('anonymous: every guarded route and method answers 401 or 404, never 2xx or 5xx', async (t) => {
+  for (const target of guarded) {
+    const res = await request(undefined, target)
+    t.ok([401, 404].includes(res.statusCode), `${target.method} ${target.url} → ${res.statusCode}`)
+    if (target.method !== 'HEAD') t.match(res.json(), errorShape(res.statusCode), `${target.method} ${target.url}: error shape`)
+  }
+})
+
+t.test('a user of another tenant: every tenant route answers 403 or 404', async (t) => {
+  const tenantRoutes = guarded.filter((target) => target.url.includes(':tenantId'))
+  t.ok(tenantRoutes.length > 20)
+  for (const target of tenantRoutes) {
+    const res = await request(users.carol, target)
+    t.ok([403, 404].includes(res.statusCode), `${target.method} ${target.url} → ${res.statusCode}`)
+  }
+})
+
+t.test('a member of the tenant but not of the organization: every org route answers 403 or 404', async (t) => {
+  const orgRoutes = guarded.filter((target) => target.route.config?.guards?.includes('org'))
+  t.ok(orgRoutes.length > 10)
+  for (const target of orgRoutes) {
+    const res = await request(users.bob, target)
+    t.ok([403, 404].includes(res.statusCode), `${target.method} ${target.url} → ${res.statusCode}`)
+  }
+})
+
+t.test('a user who is not a system admin: every system-admin route answers 403', async (t) => {
+  const adminRoutes = guarded.filter((target) => target.route.config?.guards?.includes('sysAdmin'))
+  t.ok(adminRoutes.length > 5)
+  for (const target of adminRoutes) {
+    const res = await request(users.eve, target)
+    t.equal(res.statusCode, 403, `${target.method} ${target.url}`)
+  }
+})
+
+t.test('HEAD leaks nothing: the attack of the audit', async (t) => {
+  const res = await app.inject({ method: 'HEAD', url: '/tenants?q=a' })
+  t.equal(res.statusCode, 401)
+  const asAdmin = await as(app, users.sys)('GET', '/tenants?q=a')
+  t.equal(asAdmin.statusCode, 200, 'the GET itself works for a system admin')
+})
+
+t.test('public routes are a known, short list', async (t) => {
+  const publicRoutes = targets.filter((target) => !guarded.includes(target)).map((target) => `${target.method} ${target.url}`)
+  const known = /^(GET|HEAD) (\/health|\/ready|\/metrics|\/openapi\.json|\/docs.*|\/public\/:tenantId\/(pages|pages\/:id|stream))$|^POST \/auth\/(sign-up|sign-in|verify-email)$|^OPTIONS \*$/
+  for (const route of publicRoutes) t.match(route, known, `${route} is public on purpose`)
+})
+
+t.test('the CORS preflight answers headers only, and only APP_URL is allowed', async (t) => {
+  const { app } = await build(t, { appUrl: 'http://app.example' }, { database: false })
+  const preflight = (origin: string) => app.inject({
+    method: 'OPTIONS', url: `/aaaaaa/${orgs.x}/pages`, headers: { origin, 'access-control-request-method': 'GET' },
+  })
+  const allowed = await preflight('http://app.example')
+  t.equal(allowed.statusCode, 204)
+  t.equal(allowed.body, '')
+  t.equal(allowed.headers['access-control-allow-origin'], 'http://app.example')
+  const evil = await preflight('http://evil.example')
+  t.equal(evil.body, '')
+  t.notOk(evil.headers['access-control-allow-origin'], 'another origin gets no CORS grant')
+})
+
+t.test('a route without guards fails to boot unless allow-listed', async (t) => {
+  const thirdParty = async (instance: typeof app) => { instance.get('/plugin/report', async () => ({ secret: true })) }
+  await t.rejects(build(t, {}, { routes: (instance) => instance.register(thirdParty) }),
+    /GET \/plugin\/report declares no guards/)
+  // The list replaces the default: without the Swagger UI entries, openapi must be off too.
+  const allowed = await build(t, { openapi: false, publicRoutes: ['GET /plugin/*'] }, { routes: (instance) => instance.register(thirdParty) })
+  t.equal((await allowed.app.inject({ method: 'HEAD', url: '/plugin/report' })).statusCode, 200, 'allow-listed GET and its HEAD twin')
+})
