@@ -81,26 +81,31 @@ const organizationRoutes: FastifyPluginAsyncZod = async (fastify) => {
     }
   })
 
-  fastify.put('/:tenantId/:orgId', {
-    config: { guards: ['auth', 'tenant', 'org'] },
-    schema: {
-      tags: ['organizations'],
-      summary: 'Update an organization (admins)',
-      params: z.object({ tenantId: z.string(), orgId: z.string() }),
-      body: updateOrganizationBody,
-      response: { 200: organizationSchema, 400: errorSchema, 409: errorSchema, ...guardErrors },
-    },
-  }, async (request) => {
-    const organization = request.organization!
-    const subject = request.subject!
-    if (!getAllowedActions(subject, orgRef(organization)).update) {
-      throw new AppError(403, 'forbidden', 'warn', { message: 'Only organization admins can update it', entityType: 'organization' })
-    }
-    const updated = await request.db.updateTable('organizations').set({ ...request.body, updated_at: new Date() })
-      .where('id', '=', organization.id).returningAll().executeTakeFirstOrThrow()
-    request.afterCommit(async () => fastify.lookups.organizations.invalidateWhere((o) => o.id === organization.id))
-    return toOrganizationDto(updated, getAllowedActions(subject, orgRef(updated)))
-  })
+  // The contract's path, and the shorter one earlier releases served (kept as an alias, hidden
+  // from the OpenAPI document).
+  for (const [url, hide] of [['/:tenantId/organizations/:orgId', false], ['/:tenantId/:orgId', true]] as const) {
+    fastify.put(url, {
+      config: { guards: ['auth', 'tenant', 'org'] },
+      schema: {
+        hide,
+        tags: ['organizations'],
+        summary: 'Update an organization (admins)',
+        params: z.object({ tenantId: z.string(), orgId: z.string() }),
+        body: updateOrganizationBody,
+        response: { 200: organizationSchema, 400: errorSchema, 409: errorSchema, ...guardErrors },
+      },
+    }, async (request) => {
+      const organization = request.organization!
+      const subject = request.subject!
+      if (!getAllowedActions(subject, orgRef(organization)).update) {
+        throw new AppError(403, 'forbidden', 'warn', { message: 'Only organization admins can update it', entityType: 'organization' })
+      }
+      const updated = await request.db.updateTable('organizations').set({ ...request.body, updated_at: new Date() })
+        .where('id', '=', organization.id).returningAll().executeTakeFirstOrThrow()
+      request.afterCommit(async () => fastify.lookups.organizations.invalidateWhere((o) => o.id === organization.id))
+      return toOrganizationDto(updated, getAllowedActions(subject, orgRef(updated)))
+    })
+  }
 
   fastify.delete('/:tenantId/organizations', {
     config: { guards: ['auth', 'tenant'] },

@@ -53,8 +53,9 @@ t.test('GET one by id or slug with membership and can', async (t) => {
 
 t.test('update: admins only', async (t) => {
   const denied = await as(app, users.dave)('PUT', '/aaaaaa/org-x', { name: 'Hijacked' })
-  t.equal(denied.statusCode, 403)
-  const ok = await as(app, users.alice)('PUT', '/aaaaaa/org-x', { name: 'X Renamed' })
+  t.equal(denied.statusCode, 403, 'the alias path')
+  t.equal((await as(app, users.dave)('PUT', '/aaaaaa/organizations/org-x', { name: 'Hijacked' })).statusCode, 403, 'the contract path')
+  const ok = await as(app, users.alice)('PUT', '/aaaaaa/organizations/org-x', { name: 'X Renamed' })
   t.equal(ok.statusCode, 200)
   t.equal(ok.json().name, 'X Renamed')
   const row = await database.superuser.selectFrom('organizations').select('name').where('id', '=', orgs.x).executeTakeFirstOrThrow()
