@@ -21,12 +21,14 @@ export type ActivityReader = (afterCursor: string, limit: number) => Promise<Act
 
 /**
  * The API's ordered feed of committed changes (SPEC §8). It publishes every activity exactly
- * once, in cursor order: a pushed batch that continues from its cursor is published as is;
- * anything else (a missed batch, a restart, a NOTIFY from another writer) is read from the
- * activities table after the cursor. All work is serialized, so order holds under concurrency.
+ * once, in cursor order, and only as read from the activities table: a CDC batch, a NOTIFY or a
+ * restart is merely a reason to read the table after the cursor, so no message can make the bus
+ * publish (and streams act on) a change the database does not hold. Reads are serialized.
  */
 export class ActivityBus extends EventEmitter<ActivityBusEvents> {
   private queue: Promise<void> = Promise.resolve()
+  /** A catch-up waiting for its turn: later wake-ups join it (it reads everything they would). */
+  private waiting: Promise<void> | undefined
   published = 0
 
   constructor(private readonly read: ActivityReader, public cursor: string, private readonly pageSize = 1_000) {
@@ -34,20 +36,16 @@ export class ActivityBus extends EventEmitter<ActivityBusEvents> {
     this.setMaxListeners(0)
   }
 
-  /** A batch from the CDC worker; `previousCursor` is the cursor the worker had before it. */
-  ingest(previousCursor: string, activities: readonly ActivityMessage[]): Promise<void> {
-    return this.enqueue(async () => {
-      if (previousCursor <= this.cursor) {
-        await this.publishAll(activities)
-      } else {
-        await this.readMissing()
-      }
-    })
-  }
-
   /** Reads and publishes everything committed after the bus's cursor. */
   catchUp(): Promise<void> {
-    return this.enqueue(() => this.readMissing())
+    if (this.waiting) return this.waiting
+    const run = this.queue.then(() => {
+      this.waiting = undefined
+      return this.readMissing()
+    })
+    this.waiting = run
+    this.queue = run.catch(() => {})
+    return run
   }
 
   private async readMissing(): Promise<void> {
@@ -81,11 +79,5 @@ export class ActivityBus extends EventEmitter<ActivityBusEvents> {
     this.published++
     this.emit('activity', activity)
     this.emit(`${activity.entityType}.${past[activity.action]}`, activity)
-  }
-
-  private enqueue(work: () => Promise<void>): Promise<void> {
-    const next = this.queue.then(work)
-    this.queue = next.catch(() => {})
-    return next
   }
 }

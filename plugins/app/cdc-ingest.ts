@@ -16,9 +16,9 @@ declare module 'fastify' {
 }
 
 /**
- * `/internal/cdc` (SPEC §8): the CDC worker pushes each committed batch; the API validates it,
- * puts it on the ActivityBus and acknowledges. A malformed message gets an error reply and the
- * connection stays open for good ones. Pings keep the connection honest.
+ * `/internal/cdc` (SPEC §8): the CDC worker announces each committed batch; the API validates
+ * the message, has the ActivityBus read the change log, and acknowledges. A malformed message
+ * gets an error reply and the connection stays open for good ones. Pings keep it honest.
  */
 export default fp(async (fastify) => {
   const { sync, database } = fastify.config
@@ -98,7 +98,15 @@ export default fp(async (fastify) => {
       }
       const batch = result.data
       try {
-        await fastify.activityBus.ingest(batch.previousCursor, batch.activities)
+        // The batch only wakes the bus, which reads the change log itself: what a message claims
+        // is never published. It is acknowledged once the log holds (and the bus has published)
+        // everything up to its last cursor; a cursor the log does not reach is refused.
+        await fastify.activityBus.catchUp()
+        if (batch.activities.at(-1)!.cursor > fastify.activityBus.cursor) {
+          batches.inc({ result: 'rejected' })
+          socket.send(JSON.stringify({ type: 'error', error: 'unknown_activities', batchId: batch.batchId }))
+          return
+        }
         batches.inc({ result: 'accepted' })
         batchSize.observe(batch.activities.length)
         socket.send(JSON.stringify({ type: 'ack', batchId: batch.batchId }))
