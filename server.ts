@@ -3,37 +3,26 @@ import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
 import fp from 'fastify-plugin'
 import strata from './app.js'
-import { type Env, loadEnvOrExit } from './config/env.js'
-import type { StrataOptionsInput } from './config/options.js'
-import { type DatabaseUrls, bootEmbedded, bootExisting } from './db/bootstrap.js'
+import { type Env, loadApiEnv, loadEnvOrExit } from './config/env.js'
+import { optionsFromEnv } from './config/env-options.js'
+import { type DatabaseUrls, bootEmbedded, bootExisting, developmentSecrets } from './db/bootstrap.js'
 import { seedSystemAdmin } from './db/seed.js'
 import { serverOptions } from './lib/logger.js'
 import type { CdcWorker } from './sync/cdc-worker.js'
 import { ingestUrlFor, startCdcWorker } from './sync/start-worker.js'
 
-/** Maps the validated environment (and the database we booted) to registration options. */
-export function optionsFromEnv(env: Env, database: DatabaseUrls | undefined): StrataOptionsInput {
-  return {
-    tenancy: env.TENANCY,
-    sync: env.DEV_MODE === 'full' ? { source: 'replication' } : false,
-    database: database ? { url: database.url, adminUrl: database.adminUrl } : false,
-    appUrl: env.APP_URL,
-    cdcSecret: env.CDC_SECRET ?? database?.cdcSecret,
-    cookieSecret: env.COOKIE_SECRET ?? database?.cookieSecret,
-    secureCookies: env.NODE_ENV !== 'development',
-    mailer: env.SMTP_URL ? { transport: 'smtp', url: env.SMTP_URL } : { transport: 'outbox', dir: '.data/outbox' },
-    mailFrom: env.MAIL_FROM,
-  }
-}
-
 async function bootDatabase(env: Env, log: (line: string) => void): Promise<DatabaseUrls | undefined> {
   if (env.DEV_MODE === 'none') return undefined
-  if (env.DATABASE_URL) return bootExisting({ ...env, DATABASE_URL: env.DATABASE_URL })
-  return bootEmbedded(path.resolve('.data'), log)
+  const dataDir = path.resolve('.data')
+  if (!env.DATABASE_URL) return bootEmbedded(dataDir, log)
+  const database = await bootExisting({ ...env, DATABASE_URL: env.DATABASE_URL })
+  // Outside development loadApiEnv has refused to start without them.
+  const generate = env.NODE_ENV === 'development' && (!env.COOKIE_SECRET || !env.CDC_SECRET)
+  return generate ? { ...database, ...await developmentSecrets(dataDir) } : database
 }
 
 async function main(): Promise<void> {
-  const env = loadEnvOrExit()
+  const env = loadEnvOrExit(loadApiEnv)
 
   const app = Fastify(serverOptions(env.LOG_LEVEL))
   const database = await bootDatabase(env, (line) => app.log.debug({ postgres: line.trim() }, 'embedded postgres'))

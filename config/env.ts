@@ -24,6 +24,8 @@ export const envSchema = z.object({
   APP_URL: z.url().optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).optional(),
+  /** When set, `GET /metrics` needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: optionalSecret,
 })
 
 export type Env = z.infer<typeof envSchema>
@@ -33,9 +35,9 @@ export class EnvError extends Error {
 }
 
 /** For a process entry point: the environment, or exit 1 with a message naming each bad variable. */
-export function loadEnvOrExit(): Env {
+export function loadEnvOrExit(load: (source: NodeJS.ProcessEnv) => Env = loadEnv): Env {
   try {
-    return loadEnv()
+    return load(process.env)
   } catch (error) {
     if (!(error instanceof EnvError)) throw error
     console.error(error.message)
@@ -50,5 +52,26 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const result = envSchema.safeParse(present)
   if (result.success) return result.data
   const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+  throw new EnvError(`Invalid environment:\n  ${problems.join('\n  ')}`)
+}
+
+type SecretName = 'COOKIE_SECRET' | 'CDC_SECRET'
+
+/** The secrets the API process signs or authenticates with in this mode (SPEC §2). */
+function apiSecretsFor(env: Env): SecretName[] {
+  if (env.DEV_MODE === 'none') return []
+  // The sync engine accepts the CDC worker's WebSocket, which the CDC secret authenticates.
+  return env.DEV_MODE === 'full' ? ['COOKIE_SECRET', 'CDC_SECRET'] : ['COOKIE_SECRET']
+}
+
+/**
+ * The API process's environment: `loadEnv`, and outside development every secret it needs is set
+ * (development generates the missing ones and keeps them under `.data/`). Never a built-in key.
+ */
+export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const env = loadEnv(source)
+  const missing = env.NODE_ENV === 'development' ? [] : apiSecretsFor(env).filter((name) => !env[name])
+  if (missing.length === 0) return env
+  const problems = missing.map((name) => `${name}: required outside NODE_ENV=development (at least 16 random characters)`)
   throw new EnvError(`Invalid environment:\n  ${problems.join('\n  ')}`)
 }

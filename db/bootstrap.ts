@@ -25,7 +25,7 @@ export interface DatabaseUrls {
 }
 
 /** Generated once per `.data/` folder and kept there, so restarts reuse them. */
-interface EmbeddedSecrets {
+interface KeptSecrets {
   port: number
   superuserPassword: string
   runtimePassword: string
@@ -36,21 +36,34 @@ interface EmbeddedSecrets {
 }
 
 const secret = () => randomBytes(24).toString('base64url')
+const generate: { [K in keyof KeptSecrets]: () => KeptSecrets[K] } = {
+  port: () => 54329,
+  superuserPassword: secret,
+  runtimePassword: secret,
+  cdcPassword: secret,
+  cdcSecret: secret,
+  cookieSecret: secret,
+  demoPassword: () => secret().slice(0, 16),
+}
 
-async function loadSecrets(file: string): Promise<EmbeddedSecrets> {
-  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as EmbeddedSecrets
-  const secrets: EmbeddedSecrets = {
-    port: 54329,
-    superuserPassword: secret(),
-    runtimePassword: secret(),
-    cdcPassword: secret(),
-    cdcSecret: secret(),
-    cookieSecret: secret(),
-    demoPassword: secret().slice(0, 16),
-  }
-  await mkdir(path.dirname(file), { recursive: true })
+/** The `names` secrets kept in `dataDir`, generating (and keeping) those not there yet. */
+async function keptSecrets<K extends keyof KeptSecrets>(dataDir: string, names: readonly K[]): Promise<Pick<KeptSecrets, K>> {
+  const file = path.join(dataDir, 'secrets.json')
+  const kept: Partial<KeptSecrets> = existsSync(file) ? JSON.parse(await readFile(file, 'utf8')) : {}
+  const missing = names.filter((name) => kept[name] === undefined)
+  if (missing.length === 0) return kept as Pick<KeptSecrets, K>
+  const secrets = { ...kept, ...Object.fromEntries(missing.map((name) => [name, generate[name]()])) }
+  await mkdir(dataDir, { recursive: true })
   await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
-  return secrets
+  return secrets as Pick<KeptSecrets, K>
+}
+
+/**
+ * Development only (SPEC §2): COOKIE_SECRET and CDC_SECRET generated once and kept under
+ * `dataDir`, for a database given by DATABASE_URL (the embedded one keeps its own the same way).
+ */
+export function developmentSecrets(dataDir: string): Promise<Pick<KeptSecrets, 'cookieSecret' | 'cdcSecret'>> {
+  return keptSecrets(dataDir, ['cookieSecret', 'cdcSecret'])
 }
 
 export async function createDatabaseIfMissing(superuserUrl: string, name: string): Promise<void> {
@@ -69,7 +82,7 @@ export async function createDatabaseIfMissing(superuserUrl: string, name: string
  * database `strata`, roles with generated passwords, migrations applied.
  */
 export async function bootEmbedded(dataDir: string, onLog?: (line: string) => void): Promise<DatabaseUrls> {
-  const secrets = await loadSecrets(path.join(dataDir, 'secrets.json'))
+  const secrets = await keptSecrets(dataDir, Object.keys(generate) as Array<keyof KeptSecrets>)
   const embedded = await startEmbeddedPostgres({
     dir: path.join(dataDir, 'postgres'),
     port: secrets.port,

@@ -18,6 +18,13 @@ export const redactPaths = [
   'secret',
 ]
 
+const safeRequestId = /^[A-Za-z0-9._:-]{1,128}$/
+
+/** The client's `x-request-id` when it is a plain id (no spaces, quotes, control bytes, HTML), else a UUID. */
+export function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && safeRequestId.test(header) ? header : randomUUID()
+}
+
 /** Fastify server options shared by `server.ts`, the test helper and the benchmarks. */
 export function serverOptions(logLevel: string, bodyLimit = 1024 * 1024, stream?: NodeJS.WritableStream): FastifyServerOptions {
   return {
@@ -27,9 +34,10 @@ export function serverOptions(logLevel: string, bodyLimit = 1024 * 1024, stream?
       ...(stream ? { stream } : {}),
     },
     bodyLimit,
-    // Honour an incoming request id from a proxy, else mint one; it is in every log line and error body.
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // An incoming request id (from a proxy) is in every log line and error body, so it is kept
+    // only when it is plainly an id; anything else gets a fresh one.
+    requestIdHeader: false,
+    genReqId: (request) => requestIdOf(request.headers['x-request-id']),
     // Long-lived streams must not hold `close()` open.
     forceCloseConnections: true,
     trustProxy: false,

@@ -1,14 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { once } from 'node:events'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { unsign } from '@fastify/cookie'
 import t from 'tap'
 import { testDatabase } from './helper.js'
 
-/** Starts `server.ts` as a real process against a test database; resolves its base URL. */
-async function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+/** Starts `server.ts` as a real process (in `cwd`, default the repository) against a test database; resolves its base URL. */
+async function startServer(env: NodeJS.ProcessEnv, cwd?: string): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), fileURLToPath(import.meta.resolve('../server.ts'))], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd,
   })
   let output = ''
   const baseUrl = await new Promise<string>((resolve, reject) => {
@@ -24,7 +29,7 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProces
 
 t.test('SIGTERM with an open long-lived request exits cleanly in time', async (t) => {
   const db = await testDatabase(t)
-  const { child, baseUrl } = await startServer({ DATABASE_URL: db.runtimeUrl, DEV_MODE: 'core' })
+  const { child, baseUrl } = await startServer({ NODE_ENV: 'production', COOKIE_SECRET: 'test-cookie-secret-0123456789', DATABASE_URL: db.runtimeUrl, DEV_MODE: 'core' })
   t.teardown(() => { child.kill('SIGKILL') })
 
   const health = await fetch(`${baseUrl}/health`)
@@ -43,4 +48,28 @@ t.test('SIGTERM with an open long-lived request exits cleanly in time', async (t
   clearTimeout(deadline)
   t.equal(signal, null, 'not killed by the 12 s deadline')
   t.equal(code, 0, 'exit code 0')
+})
+
+t.test('development with DATABASE_URL and no COOKIE_SECRET signs with a generated key kept under .data/', async (t) => {
+  const db = await testDatabase(t)
+  const cwd = t.testdir()
+  const env = { NODE_ENV: 'development', COOKIE_SECRET: '', CDC_SECRET: '', DATABASE_URL: db.runtimeUrl, DEV_MODE: 'core' }
+  const signUp = async (baseUrl: string, email: string) => {
+    const res = await fetch(`${baseUrl}/auth/sign-up`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'password-123' }) })
+    t.equal(res.status, 201)
+    return decodeURIComponent(/strata-session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]!)
+  }
+  const first = await startServer(env, cwd)
+  t.teardown(() => { first.child.kill('SIGKILL') })
+  const cookie = await signUp(first.baseUrl, 'dev@example.com')
+  const { cookieSecret } = JSON.parse(await readFile(path.join(cwd, '.data', 'secrets.json'), 'utf8')) as { cookieSecret: string }
+  t.ok(unsign(cookie, cookieSecret).valid, 'the cookie is signed with the generated secret')
+  t.notOk(unsign(cookie, 'development-cookie-secret-change-me').valid, 'not with a key from the source')
+  first.child.kill('SIGTERM')
+  await once(first.child, 'exit')
+
+  const second = await startServer(env, cwd)
+  t.teardown(() => { second.child.kill('SIGKILL') })
+  const me = await fetch(`${second.baseUrl}/me`, { headers: { cookie: `strata-session=${encodeURIComponent(cookie)}` } })
+  t.equal(me.status, 200, 'a restart reuses the kept secret: the session survives')
 })
