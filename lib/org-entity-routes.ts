@@ -1,9 +1,8 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { v7 as uuid } from 'uuid'
 import { z } from 'zod'
 import { type ScopedDb, withContext } from '../db/rls.js'
-import { entityKey } from './cache.js'
 import { AppError } from './errors.js'
 import { type Can, type EntityRef, type Subject, getAllowedActions, getAllowedActionsBatch } from './permissions.js'
 import { batchResult, canSchema, errorSchema, guardErrors, idsBody, listOf, paginationQuery } from './schemas.js'
@@ -63,6 +62,11 @@ export function registerOrgEntityRoutes<Row extends EntityRow, Dto extends z.Zod
     return rowOf(await from(db).selectAll().where('id', '=', id).where('organization_id', '=', organizationId).executeTakeFirst())
   }
   const subjectOf = (request: { subject: Subject | null }) => request.subject!
+  // Read-your-writes: this instance's cache forgets what it wrote once the write is visible,
+  // without waiting for the CDC event (which may come late, or never without a worker).
+  const forgetOnCommit = (request: FastifyRequest, ids: string[]) => request.afterCommit(async () => {
+    for (const id of ids) fastify.entityCache?.invalidate(entityType, id)
+  })
 
   app.post(path, {
     config,
@@ -114,17 +118,11 @@ export function registerOrgEntityRoutes<Row extends EntityRow, Dto extends z.Zod
     const organization = request.organization!
     const subject = subjectOf(request)
     const load = () => withContext(fastify.db, request.rlsContext!, (trx) => findOne(trx, organization.id, request.params.id))
-    const cache = fastify.entityCache
-    const key = entityKey(entityType, request.params.id)
-    let row = cache?.cache.get(key) as Row | undefined
-    let source: 'HIT' | 'MISS' | 'COALESCED' = 'HIT'
-    if (!row) {
-      // Only callers of the same organization share a query: they all see the same rows.
-      const flight = cache?.flights ? await cache.flights.run(`${key}@${organization.id}`, load) : { value: await load(), coalesced: false }
-      row = flight.value as Row | undefined
-      source = flight.coalesced ? 'COALESCED' : 'MISS'
-      if (row && cache) cache.cache.set(key, row)
-    }
+    // Only callers of the same organization share a query: they all see the same rows.
+    const { row: cached, source } = fastify.entityCache
+      ? await fastify.entityCache.read(entityType, request.params.id, organization.id, load)
+      : { row: await load(), source: 'MISS' }
+    const row = cached as Row | undefined
     reply.header('x-cache', source)
     if (!row || row.organization_id !== organization.id) throw notFound()
     const can = getAllowedActions(subject, ref(row))
@@ -143,6 +141,7 @@ export function registerOrgEntityRoutes<Row extends EntityRow, Dto extends z.Zod
     const updated = rowOf(await request.db.updateTable(table as 'pages')
       .set({ ...(resource.toColumns(request.body as z.infer<Update>) as object), updated_at: new Date() })
       .where('id', '=', row.id).returningAll().executeTakeFirstOrThrow())
+    forgetOnCommit(request, [updated.id])
     return present(updated, getAllowedActions(subject, ref(updated)))
   })
 
@@ -157,6 +156,7 @@ export function registerOrgEntityRoutes<Row extends EntityRow, Dto extends z.Zod
     const deleted = allowed.length
       ? await request.db.deleteFrom(table as 'pages').where('id', 'in', allowed).returning('id').execute()
       : []
+    forgetOnCommit(request, deleted.map((d) => d.id))
     const done = new Set(deleted.map((d) => d.id))
     return { data: deleted, rejectedIds: request.body.ids.filter((id) => !done.has(id)) }
   })

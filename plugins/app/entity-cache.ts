@@ -10,16 +10,54 @@ export interface CachedEntity {
   created_by: string | null
 }
 
+export type CacheSource = 'HIT' | 'MISS' | 'COALESCED'
+
+/**
+ * Single-entity reads through an LRU, invalidated by the ActivityBus (changes from anywhere) and
+ * by this instance's own writes when they commit (read-your-writes before the CDC event arrives).
+ */
+export class EntityCache {
+  /**
+   * Bumped by every invalidation. A load that started before a bump may hold the row as it was
+   * before that write: it is neither cached nor joined by reads that start after the bump.
+   */
+  private generation = 0
+
+  constructor(readonly cache: Cache<CachedEntity>, readonly flights: SingleFlight<CachedEntity | undefined> | null) {}
+
+  /** The cached row, or `load`'s; callers of one `scope` (organization) share a query in flight. */
+  async read(entityType: string, id: string, scope: string, load: () => Promise<CachedEntity | undefined>): Promise<{ row: CachedEntity | undefined; source: CacheSource }> {
+    const key = entityKey(entityType, id)
+    const cached = this.cache.get(key)
+    if (cached) return { row: cached, source: 'HIT' }
+    const generation = this.generation
+    const flight = this.flights
+      ? await this.flights.run(`${key}@${scope}#${generation}`, load)
+      : { value: await load(), coalesced: false }
+    if (flight.value && generation === this.generation) this.cache.set(key, flight.value)
+    return { row: flight.value, source: flight.coalesced ? 'COALESCED' : 'MISS' }
+  }
+
+  invalidate(entityType: string, id: string): void {
+    this.generation++
+    this.cache.delete(entityKey(entityType, id))
+  }
+
+  clear(): void {
+    this.generation++
+    this.cache.clear()
+  }
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     /**
      * Single-entity reads (SPEC §9), or null when disabled. Entries are invalidated by the
      * ActivityBus, so the cache needs the sync engine; every hit is re-authorized by the route.
      */
-    entityCache: { cache: Cache<CachedEntity>; flights: SingleFlight<CachedEntity | undefined> | null } | null
+    entityCache: EntityCache | null
   }
 }
-
 
 export default fp(async (fastify) => {
   const { entityCache, sync, coalescing } = fastify.config
@@ -27,10 +65,13 @@ export default fp(async (fastify) => {
     fastify.decorate('entityCache', null)
     return
   }
-  const cache = fastify.caches.create<CachedEntity>({ name: 'entity', max: entityCache.max, ttlMs: entityCache.ttlMs })
-  fastify.decorate('entityCache', { cache, flights: coalescing ? new SingleFlight<CachedEntity | undefined>() : null })
+  const cache = new EntityCache(
+    fastify.caches.create<CachedEntity>({ name: 'entity', max: entityCache.max, ttlMs: entityCache.ttlMs }),
+    coalescing ? new SingleFlight<CachedEntity | undefined>() : null,
+  )
+  fastify.decorate('entityCache', cache)
   fastify.activityBus.on('activity', (activity) => {
-    if (activity.action !== 'create') cache.delete(entityKey(activity.entityType, activity.entityId))
+    if (activity.action !== 'create') cache.invalidate(activity.entityType, activity.entityId)
   })
   // After a gap the bus cannot say what changed: forget everything.
   fastify.activityBus.on('gap', () => cache.clear())
