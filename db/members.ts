@@ -33,7 +33,7 @@ export async function listMembers(trx: ScopedDb, organizationId: string, query: 
   }
   const rows = await base
     .select([
-      'u.id as user_id', 'u.email', 'u.name', 'u.created_at as user_created_at', 'u.updated_at as user_updated_at',
+      'u.id as user_id', 'u.email', 'u.name', 'u.email_verified_at', 'u.created_at as user_created_at', 'u.updated_at as user_updated_at',
       'm.id', 'm.tenant_id', 'm.organization_id', 'm.role', 'm.display_order', 'm.archived', 'm.muted',
       'm.created_by', 'm.created_at', 'm.updated_at',
     ])
@@ -44,7 +44,7 @@ export async function listMembers(trx: ScopedDb, organizationId: string, query: 
   return {
     total: Number(total),
     items: rows.map((r) => ({
-      user: { id: r.user_id, email: r.email, name: r.name, created_at: r.user_created_at, updated_at: r.user_updated_at },
+      user: { id: r.user_id, email: r.email, name: r.name, email_verified_at: r.email_verified_at, created_at: r.user_created_at, updated_at: r.user_updated_at },
       membership: {
         id: r.id, tenant_id: r.tenant_id, organization_id: r.organization_id, user_id: r.user_id, role: r.role,
         display_order: r.display_order, archived: r.archived, muted: r.muted, created_by: r.created_by,

@@ -24,6 +24,8 @@ export interface UsersTable {
   id: string
   email: string
   name: Generated<string>
+  /** When the user proved the address (verification mail or invitation token); null until then. */
+  email_verified_at: Timestamp | null
   created_at: Generated<Date>
   updated_at: Generated<Date>
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { v7 as uuid } from 'uuid'
 import { hashPassword } from '../lib/secrets.js'
 import { createKysely, createPool } from './connection.js'
@@ -26,8 +26,9 @@ export function seedSystemAdmin(adminUrl: string, email: string, password: strin
     if (existing) return false
     const hash = await hashPassword(password)
     await db.transaction().execute(async (trx) => {
-      const user = await trx.insertInto('users').values({ id: uuid(), email: normalizeEmail(email), name: 'Administrator' })
-        .onConflict((oc) => oc.column('email').doUpdateSet({ updated_at: new Date() }))
+      // The operator names the address: it counts as verified.
+      const user = await trx.insertInto('users').values({ id: uuid(), email: normalizeEmail(email), name: 'Administrator', email_verified_at: new Date() })
+        .onConflict((oc) => oc.column('email').doUpdateSet({ updated_at: new Date(), email_verified_at: sql`coalesce(users.email_verified_at, now())` }))
         .returning('id').executeTakeFirstOrThrow()
       await trx.insertInto('passwords').values({ user_id: user.id, hash })
         .onConflict((oc) => oc.column('user_id').doUpdateSet({ hash, updated_at: new Date() })).execute()
@@ -52,7 +53,7 @@ export function seedDemo(adminUrl: string, password: string): Promise<boolean> {
       await ensureTenant(trx, 'main', 'Main')
       const userId = uuid()
       const orgId = uuid()
-      await trx.insertInto('users').values({ id: userId, email: demoEmail, name: 'Demo Admin' }).execute()
+      await trx.insertInto('users').values({ id: userId, email: demoEmail, name: 'Demo Admin', email_verified_at: new Date() }).execute()
       await trx.insertInto('passwords').values({ user_id: userId, hash }).execute()
       await trx.insertInto('system_roles').values({ user_id: userId, role: 'admin' }).execute()
       await trx.insertInto('organizations').values({ id: orgId, tenant_id: 'main', name: 'Demo', slug: 'demo', created_by: userId }).execute()

@@ -28,7 +28,7 @@ export async function findSessionBySecret(db: Kysely<DB>, secret: string): Promi
     .select([
       'sessions.id as session_id', 'sessions.user_id', 'sessions.expires_at', 'sessions.user_agent',
       'sessions.ip', 'sessions.created_at as session_created_at',
-      'users.email', 'users.name', 'users.created_at', 'users.updated_at', 'system_roles.role as system_role',
+      'users.email', 'users.name', 'users.email_verified_at', 'users.created_at', 'users.updated_at', 'system_roles.role as system_role',
     ])
     .where('sessions.secret', '=', secret)
     .executeTakeFirst()
@@ -38,7 +38,7 @@ export async function findSessionBySecret(db: Kysely<DB>, secret: string): Promi
       id: row.session_id, user_id: row.user_id, expires_at: row.expires_at, user_agent: row.user_agent,
       ip: row.ip, created_at: row.session_created_at,
     },
-    user: { id: row.user_id, email: row.email, name: row.name, created_at: row.created_at, updated_at: row.updated_at },
+    user: { id: row.user_id, email: row.email, name: row.name, email_verified_at: row.email_verified_at, created_at: row.created_at, updated_at: row.updated_at },
     isSystemAdmin: row.system_role === 'admin',
   }
 }

@@ -18,7 +18,7 @@ const company = faker.company.name()
 const can = { create: true, read: true, update: true, delete: false }
 
 export const examples = {
-  user: { id: userId, email: faker.internet.email({ firstName, lastName }).toLowerCase(), name: `${firstName} ${lastName}`, createdAt: at(), updatedAt: at() },
+  user: { id: userId, email: faker.internet.email({ firstName, lastName }).toLowerCase(), name: `${firstName} ${lastName}`, emailVerified: true, createdAt: at(), updatedAt: at() },
   signUp: { email: faker.internet.email({ firstName, lastName }).toLowerCase(), password: faker.internet.password({ length: 16 }), name: `${firstName} ${lastName}` },
   tenant: { id: tenantId, name: company, status: 'active', createdAt: at(), updatedAt: at() },
   organization: { id: organizationId, tenantId, name: company, slug: faker.helpers.slugify(company).toLowerCase().slice(0, 40), createdBy: userId, createdAt: at(), updatedAt: at(), can },

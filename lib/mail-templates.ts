@@ -39,3 +39,9 @@ export function memberAddedMail(input: { to: string; organizationName: string; m
   return compose(input.to, `${input.memberEmail} joined ${input.organizationName}`,
     [`${input.memberEmail} accepted your invitation and is now a member of ${input.organizationName}.`])
 }
+
+export function emailVerificationMail(input: { to: string; verifyUrl: string }): Mail {
+  return compose(input.to, 'Verify your email for Strata',
+    ['Confirm that this address is yours (the link works once, for 24 hours).', 'If you did not sign up for Strata, ignore this mail.'],
+    { href: input.verifyUrl, label: 'Verify my email' })
+}

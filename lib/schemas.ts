@@ -13,6 +13,8 @@ export const userSchema = z.object({
   id: z.uuid(),
   email: z.email(),
   name: z.string(),
+  /** Proven address: required to see and accept invitations addressed to it. */
+  emailVerified: z.boolean(),
   createdAt: timestamp,
   updatedAt: timestamp,
 }).meta({ id: 'User', example: examples.user })
@@ -49,6 +51,7 @@ export function toUserDto(user: User): z.infer<typeof userSchema> {
     id: user.id,
     email: user.email,
     name: user.name,
+    emailVerified: user.email_verified_at !== null,
     createdAt: user.created_at.toISOString(),
     updatedAt: user.updated_at.toISOString(),
   }

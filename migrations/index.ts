@@ -6,6 +6,7 @@ import { idempotencyAndInvitations } from './0003_idempotency_and_invitations.js
 import { sync } from './0004_sync.js'
 import { activitySubject } from './0005_activity_subject.js'
 import { notifySource } from './0006_notify_source.js'
+import { emailVerification } from './0008_email_verification.js'
 
 /**
  * Every migration, in order. Migrations are functions of the role names so grants follow the
@@ -19,5 +20,6 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
     '0004_sync': sync(roles),
     '0005_activity_subject': activitySubject(roles),
     '0006_notify_source': notifySource(roles),
+    '0008_email_verification': emailVerification(roles),
   }
 }

@@ -110,7 +110,7 @@ export const sameOrigin = 'http://localhost:80'
 
 export interface SignedIn {
   cookie: string
-  user: { id: string; email: string; name: string }
+  user: { id: string; email: string; name: string; emailVerified: boolean }
 }
 
 /** Signs up through the API and returns the session cookie to send back. */
@@ -156,6 +156,20 @@ export async function outbox(app: FastifyInstance): Promise<SentMail[]> {
   const files = await readdir(mailer.dir).catch(() => [] as string[])
   const mails = await Promise.all(files.sort().map(async (f) => JSON.parse(await readFile(path.join(mailer.dir, f), 'utf8')) as SentMail))
   return mails
+}
+
+/** The token of the latest verification mail sent to `email`. */
+export async function verificationToken(app: FastifyInstance, email: string): Promise<string> {
+  const mail = (await outbox(app)).findLast((m) => m.to === email && m.subject.startsWith('Verify your email'))
+  const token = mail && /[?&]token=([^&\s]+)/.exec(mail.text)?.[1]
+  if (!token) throw new Error(`no verification mail was sent to ${email}`)
+  return decodeURIComponent(token)
+}
+
+/** Verifies the user's email through the API, with the link of their verification mail. */
+export async function verifyEmail(app: FastifyInstance, who: SignedIn): Promise<void> {
+  const res = await app.inject({ method: 'POST', url: '/auth/verify-email', payload: { token: await verificationToken(app, who.user.email) } })
+  if (res.statusCode !== 200) throw new Error(`verification failed: ${res.statusCode} ${res.body}`)
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws). */

@@ -74,7 +74,7 @@ const meRoutes: FastifyPluginAsyncZod = async (fastify) => {
 
   fastify.get('/me/invitations', {
     config: { guards: ['auth', 'crossTenant'] },
-    schema: { tags: ['me'], summary: 'My pending invitations', response: { 200: listOf(myInvitation), ...guardErrors } },
+    schema: { tags: ['me'], summary: 'My pending invitations (none until my email is verified)', response: { 200: listOf(myInvitation), ...guardErrors } },
   }, async (request) => {
     const rows = await request.db.selectFrom('inactive_memberships')
       .select(['id', 'tenant_id', 'organization_id', 'role', 'created_at'])

@@ -3,6 +3,7 @@ import { v7 as uuid } from 'uuid'
 import { z } from 'zod'
 import { acceptInvitation, findMyInvitation, lockAdmins } from '../../db/invitations.js'
 import { listMembers } from '../../db/members.js'
+import type { ScopedDb } from '../../db/rls.js'
 import { normalizeEmail } from '../../db/users.js'
 import { AppError } from '../../lib/errors.js'
 import { invitationMail, memberAddedMail } from '../../lib/mail-templates.js'
@@ -17,6 +18,17 @@ const membershipRef = (organizationId: string, ownerId: string) => ({ entityType
 const lastAdmin = () => new AppError(409, 'last_admin', 'warn', { message: 'An organization keeps at least one admin', entityType: 'membership' })
 const canOf = (subject: Subject, m: { organization_id: string; user_id: string }) =>
   getAllowedActions(subject, membershipRef(m.organization_id, m.user_id))
+
+/**
+ * The answer when the invitee finds no such invitation: an unverified address sees none (the
+ * database hides them), which deserves its own answer; otherwise there is none.
+ */
+async function invitationNotFound(trx: ScopedDb, userId: string): Promise<AppError> {
+  const { email_verified_at } = await trx.selectFrom('users').select('email_verified_at').where('id', '=', userId).executeTakeFirstOrThrow()
+  return email_verified_at
+    ? new AppError(404, 'invitation_not_found', 'info', { entityType: 'membership' })
+    : new AppError(403, 'email_not_verified', 'info', { message: 'Verify your email to answer invitations sent to it', entityType: 'membership' })
+}
 
 const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const appUrl = fastify.config.appUrl ?? 'http://localhost:3000'
@@ -184,7 +196,7 @@ const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     config: invitationGuards,
     schema: {
       tags: ['memberships'],
-      summary: 'Accept my pending invitation (the invitee only)',
+      summary: 'Accept my pending invitation (the invitee only, with a verified email)',
       params: invitationParams,
       response: { 200: membershipSchema, ...guardErrors },
     },
@@ -192,7 +204,7 @@ const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     const user = request.user!
     const invitation = await findMyInvitation(request.db, request.params.id)
     if (!invitation || invitation.tenant_id !== request.params.tenantId || invitation.organization_id !== request.params.orgId) {
-      throw new AppError(404, 'invitation_not_found', 'info', { entityType: 'membership' })
+      throw await invitationNotFound(request.db, user.id)
     }
     const membership = await acceptInvitation(request.db, invitation, user.id)
     request.afterCommit(async () => fastify.lookups.forgetMemberships([user.id]))
@@ -211,7 +223,7 @@ const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     config: invitationGuards,
     schema: {
       tags: ['memberships'],
-      summary: 'Decline my pending invitation (the invitee only)',
+      summary: 'Decline my pending invitation (the invitee only, with a verified email)',
       params: invitationParams,
       response: { 204: z.null(), ...guardErrors },
     },
@@ -219,7 +231,7 @@ const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     const deleted = await request.db.deleteFrom('inactive_memberships').where('id', '=', request.params.id)
       .where('tenant_id', '=', request.params.tenantId).where('organization_id', '=', request.params.orgId)
       .returning('id').executeTakeFirst()
-    if (!deleted) throw new AppError(404, 'invitation_not_found', 'info', { entityType: 'membership' })
+    if (!deleted) throw await invitationNotFound(request.db, request.user!.id)
     reply.code(204)
     return null
   })

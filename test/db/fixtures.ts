@@ -18,7 +18,7 @@ export async function seedTenants(db: Kysely<DB>) {
     { id: 'aaaaaa', name: 'Tenant A' },
     { id: 'bbbbbb', name: 'Tenant B' },
   ]).execute()
-  await db.insertInto('users').values(Object.entries(users).map(([name, id]) => ({ id, email: `${name}@example.com`, name })))
+  await db.insertInto('users').values(Object.entries(users).map(([name, id]) => ({ id, email: `${name}@example.com`, name, email_verified_at: new Date() })))
     .execute()
   await db.insertInto('system_roles').values({ user_id: users.sys, role: 'admin' }).execute()
 
