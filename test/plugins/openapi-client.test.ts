@@ -31,7 +31,7 @@ t.test('a typed client generated from the OpenAPI document type-checks', async (
     type PageQuery = NonNullable<paths['/{tenantId}/{orgId}/pages']['get']['parameters']['query']>
     type ErrorBody = components['schemas']['Error']
     const body: SignUp = { email: 'a@b.io', password: 'password-123' }
-    const created: Created = { user: { id: 'x', email: 'a@b.io', name: 'A', createdAt: 'now', updatedAt: 'now' } }
+    const created: Created = { user: { id: 'x', email: 'a@b.io', name: 'A', emailVerified: false, createdAt: 'now', updatedAt: 'now' } }
     const list: PageList = { items: [], total: 0 }
     const query: PageQuery = { limit: 20, sort: 'title', status: 'published' }
     const error: ErrorBody = { error: { status: 404, type: 'route_not_found', message: 'm', severity: 'info', requestId: 'r' } }
