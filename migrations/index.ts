@@ -7,6 +7,7 @@ import { sync } from './0004_sync.js'
 import { activitySubject } from './0005_activity_subject.js'
 import { notifySource } from './0006_notify_source.js'
 import { emailVerification } from './0008_email_verification.js'
+import { sessionRevocation } from './0009_session_revocation.js'
 
 /**
  * Every migration, in order. Migrations are functions of the role names so grants follow the
@@ -21,5 +22,6 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
     '0005_activity_subject': activitySubject(roles),
     '0006_notify_source': notifySource(roles),
     '0008_email_verification': emailVerification(roles),
+    '0009_session_revocation': sessionRevocation(roles),
   }
 }

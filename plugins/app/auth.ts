@@ -85,7 +85,7 @@ export default fp(async (fastify) => {
     const now = Date.now()
     if (expiresAt.getTime() <= now) {
       await deleteSession(fastify.db, found.session.id)
-      await fastify.lookups.forgetSession(hash)
+      fastify.lookups.forgetSession(hash)
       reject(reply, 'session_expired', 'Session has expired, sign in again')
     }
     if (expiresAt.getTime() - now < sessionTtlMs - extendAfterMs) {
@@ -115,7 +115,7 @@ export default fp(async (fastify) => {
         const credentials = credentialsOf(request)
         if (credentials) {
           verifiedCookies.delete(request.cookies[sessionCookie]!)
-          await fastify.lookups.forgetSession(credentials.hash)
+          fastify.lookups.forgetSession(credentials.hash)
         }
       }
       clearCookie(reply)
