@@ -41,7 +41,8 @@ export interface CdcWorkerEvents {
 
 /**
  * The CDC worker (SPEC §8): reads the `pgoutput` stream of the slot, buffers each transaction,
- * writes its activities when it commits, and only then acknowledges its LSN to Postgres. A
+ * writes its activities when it commits, and only then acknowledges its LSN to Postgres (when
+ * idle, the server's end of WAL: what lies between is unpublished). A
  * failure anywhere restarts the stream from the slot's confirmed position; the deterministic
  * activity ids make the replay insert nothing twice.
  */
@@ -53,7 +54,7 @@ export class CdcWorker extends EventEmitter<CdcWorkerEvents> {
   private running: Promise<void> | undefined
   /** Cursor of the last activity this worker committed. */
   private lastCursor = ''
-  /** The last LSN acknowledged to Postgres (everything before it is persisted). */
+  /** The last LSN acknowledged to Postgres (everything before it is persisted or unpublished). */
   private confirmedLsn: string | undefined
   streaming = false
   restarts = 0
@@ -114,7 +115,8 @@ export class CdcWorker extends EventEmitter<CdcWorkerEvents> {
       { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: true } },
     )
     this.service = service
-    let current: { commitLsn: string; commitTime: Date; changes: Change[] } | undefined
+    /** The transaction received but not yet persisted and confirmed (from `begin` until then). */
+    let unpersisted: { commitLsn: string; commitTime: Date; changes: Change[] } | undefined
     let failed: unknown
 
     return new Promise((resolve) => {
@@ -126,22 +128,29 @@ export class CdcWorker extends EventEmitter<CdcWorkerEvents> {
       }
       service.on('start', () => { this.streaming = true })
       service.on('error', (err) => { failed ??= err; finish(err) })
-      service.on('heartbeat', (_lsn: string, _time: number, shouldRespond: boolean) => {
-        // Answer keepalives with what is persisted, never with what was merely received.
-        if (shouldRespond && this.confirmedLsn) void service.acknowledge(this.confirmedLsn).catch(() => {})
+      service.on('heartbeat', (walEnd: string, _time: number, shouldRespond: boolean) => {
+        // Never confirm what was merely received. But with nothing unpersisted, everything the
+        // server sent before this keepalive is persisted (flow control hands us messages one by
+        // one, each transaction opens with `begin`, so none can be waiting in the queue), and the
+        // rest of the WAL up to its end is unpublished: confirm that end, as Postgres's own
+        // subscriber does. Otherwise a fast shutdown waits forever for this confirmation, and the
+        // WAL of unpublished tables (sessions, rate limits) piles up behind the slot.
+        const caughtUp = unpersisted === undefined && lsnValue(walEnd) > lsnValue(this.confirmedLsn)
+        if (caughtUp) this.confirmedLsn = walEnd
+        if ((caughtUp || shouldRespond) && this.confirmedLsn) void confirm(service, this.confirmedLsn).catch(() => {})
       })
       service.on('data', async (_lsn: string, message: Pgoutput.Message) => {
         if (failed !== undefined) return
         try {
           if (message.tag === 'begin') {
-            current = { commitLsn: message.commitLsn ?? _lsn, commitTime: new Date(Number(BigInt(message.commitTime.toString()) / 1000n)), changes: [] }
+            unpersisted = { commitLsn: message.commitLsn ?? _lsn, commitTime: new Date(Number(BigInt(message.commitTime.toString()) / 1000n)), changes: [] }
           } else if (message.tag === 'commit') {
-            const tx = { ...current!, commitLsn: message.commitLsn ?? current!.commitLsn }
-            current = undefined
+            const tx = { ...unpersisted!, commitLsn: message.commitLsn ?? unpersisted!.commitLsn }
             await this.commit(service, tx, message.commitEndLsn ?? tx.commitLsn)
+            unpersisted = undefined
           } else {
             const change = toChange(message)
-            if (change) current?.changes.push(change)
+            if (change) unpersisted?.changes.push(change)
           }
         } catch (error) {
           failed = error
@@ -160,7 +169,7 @@ export class CdcWorker extends EventEmitter<CdcWorkerEvents> {
     await this.options.faults?.afterReceive?.(tx)
     const activities = await persistTransaction(this.db, tx)
     await this.options.faults?.afterCommit?.(tx)
-    await service.acknowledge(endLsn)
+    await confirm(service, endLsn)
     this.confirmedLsn = endLsn
     if (activities.length === 0) return
     const previous = this.lastCursor
@@ -177,4 +186,22 @@ export class CdcWorker extends EventEmitter<CdcWorkerEvents> {
     await this.ingest?.stop()
     await this.db.destroy()
   }
+}
+
+/** An LSN (`16/B374D848`) as a number, for comparisons; none is 0. */
+const lsnValue = (lsn: string | undefined): bigint => {
+  if (!lsn) return 0n
+  const [high = '0', low = '0'] = lsn.split('/')
+  return (BigInt(`0x${high}`) << 32n) | BigInt(`0x${low}`)
+}
+
+/**
+ * Tells the server that everything before `lsn` is flushed. The library reports the byte after
+ * the position it is given, so it gets the one before: the server then sees `lsn` exactly. More
+ * would be wrong twice: a fast shutdown waits until the confirmation equals what was sent, and a
+ * restart skips a transaction whose commit record starts right at the previous commit's end.
+ */
+function confirm(service: LogicalReplicationService, lsn: string): Promise<boolean> {
+  const before = lsnValue(lsn) - 1n
+  return service.acknowledge(`${(before >> 32n).toString(16).toUpperCase()}/${(before & 0xffffffffn).toString(16).toUpperCase()}`)
 }

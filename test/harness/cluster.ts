@@ -3,7 +3,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createDatabaseIfMissing } from '../../db/bootstrap.js'
-import { startEmbeddedPostgres } from '../../db/embedded.js'
+import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../db/embedded.js'
 import { migrateToLatest } from '../../db/migrate.js'
 import { ensureRoles } from '../../db/roles.js'
 import { testRoles } from './settings.js'
@@ -43,17 +43,22 @@ export async function startCluster(database: string): Promise<Cluster> {
     await rm(dir, { recursive: true, force: true })
   }
   try {
-    await createDatabaseIfMissing(embedded.superuserUrl, database)
-    const adminUrl = embedded.urlFor('postgres', superuserPassword, database)
-    const roles = await ensureRoles({
-      adminUrl,
-      runtimeUrl: embedded.urlFor(testRoles.runtime.user, testRoles.runtime.password, database),
-      cdcUrl: embedded.urlFor(testRoles.cdc.user, testRoles.cdc.password, database),
-    })
-    await migrateToLatest(adminUrl, roles)
+    await prepareDatabase(embedded, superuserPassword, database)
   } catch (error) {
     await stop()
     throw error
   }
   return { port, superuserPassword, urlFor: embedded.urlFor, stop }
+}
+
+/** Creates `database` on a running cluster with the test roles, migrated to the latest version. */
+export async function prepareDatabase(embedded: EmbeddedDatabase, superuserPassword: string, database: string): Promise<void> {
+  await createDatabaseIfMissing(embedded.superuserUrl, database)
+  const adminUrl = embedded.urlFor('postgres', superuserPassword, database)
+  const roles = await ensureRoles({
+    adminUrl,
+    runtimeUrl: embedded.urlFor(testRoles.runtime.user, testRoles.runtime.password, database),
+    cdcUrl: embedded.urlFor(testRoles.cdc.user, testRoles.cdc.password, database),
+  })
+  await migrateToLatest(adminUrl, roles)
 }
