@@ -11,10 +11,43 @@ interface TableRow {
   commands: string[] | null
 }
 
+/** The last schema of a `search_path` setting (`pg_temp` is searched FIRST when not named). */
+function lastSchemaOf(searchPath: string): string {
+  return searchPath.split(',').at(-1)!.trim().replace(/^"(.*)"$/, '$1')
+}
+
+/** SECURITY DEFINER functions of our schemas whose search_path a temporary object could shadow. */
+async function definerProblems(db: Kysely<DB>): Promise<string[]> {
+  const { rows } = await sql<{ fn: string; searchPath: string | null }>`
+    select p.oid::regprocedure::text as fn,
+      (select substr(c, length('search_path=') + 1) from unnest(p.proconfig) c where c like 'search_path=%') as "searchPath"
+    from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where p.prosecdef and n.nspname in ('app', current_schema())
+    order by 1`.execute(db)
+  return rows.filter((f) => f.searchPath === null || lastSchemaOf(f.searchPath) !== 'pg_temp')
+    .map((f) => `${f.fn}: SECURITY DEFINER without a search_path ending in pg_temp`)
+}
+
+/** The connected role may create objects: in the database, as temporary tables, or in our schemas. */
+async function creationProblems(db: Kysely<DB>): Promise<string[]> {
+  const { rows: [may] } = await sql<{ create: boolean; temp: boolean; schemas: string[] }>`
+    select has_database_privilege(current_database(), 'CREATE') as create,
+      has_database_privilege(current_database(), 'TEMP') as temp,
+      array(select nspname::text from pg_namespace where nspname in ('app', current_schema())
+        and has_schema_privilege(oid, 'CREATE') order by 1) as schemas`.execute(db)
+  const problems: string[] = []
+  if (may?.create) problems.push('the role may create schemas in the database (CREATE)')
+  if (may?.temp) problems.push('the role may create temporary tables (TEMP)')
+  for (const schema of may?.schemas ?? []) problems.push(`the role may create objects in schema ${schema} (CREATE)`)
+  return problems
+}
+
 /**
  * The catalog check of SPEC §4.5. Returns one problem per violation (empty = sound): a table
  * with a `tenant_id` column lacking ENABLE + FORCE RLS, a restrictive guard, or a policy for any
- * command; or the connected role being able to bypass RLS. Run it as the runtime role.
+ * command; a SECURITY DEFINER function of our schemas whose search_path does not end with
+ * pg_temp; or the connected role being able to bypass RLS or create objects (CREATE, TEMP).
+ * Run it as the runtime role.
  */
 export async function checkCatalog(db: Kysely<DB>): Promise<string[]> {
   const problems: string[] = []
@@ -43,6 +76,7 @@ export async function checkCatalog(db: Kysely<DB>): Promise<string[]> {
         where n.nspname = current_schema() and c.relkind in ('r', 'p')
           and pg_has_role(current_user, c.relowner, 'USAGE')) as owns
     from pg_roles r where r.rolname = current_user`.execute(db)
+  problems.push(...await definerProblems(db), ...await creationProblems(db))
   if (me?.superuser) problems.push(`role ${me.name} is a superuser`)
   if (me?.bypass) problems.push(`role ${me.name} can bypass row level security`)
   if (me && me.owns > 0) problems.push(`role ${me.name} owns ${me.owns} table(s)`)

@@ -4,32 +4,42 @@ import { deferrable } from './connection.js'
 import type { DB } from './schema.js'
 
 /**
- * The three RLS contexts of SPEC §4.2. Each runs `work` in one transaction whose first
- * statement sets every setting at once (transaction-local, so nothing leaks to the next user
- * of a pooled connection, after a commit or a rollback).
+ * The RLS contexts of SPEC §4.2, plus the sync engine's. Each runs `work` in one transaction
+ * whose first statement sets every setting at once (transaction-local, so nothing leaks to the
+ * next user of a pooled connection, after a commit or a rollback).
+ *
+ * The runtime connection is trusted to choose its context: RLS protects against a forgotten or
+ * wrong-tenant context, not against a compromised process, which can name any user it likes.
  */
 export type RlsContext =
   | { kind: 'tenant'; tenantId: string; userId: string }
   | { kind: 'user'; userId: string }
   | { kind: 'public'; tenantId: string }
+  /** The sync engine's global reader: the whole change log (`app.activities_after`), no table rows. */
+  | { kind: 'sync' }
 
 /** Kysely bound to one connection inside an open transaction with an RLS context set. */
 export type ScopedDb = Kysely<DB>
 
-function settingsOf(context: RlsContext): { tenantId: string; userId: string; authenticated: string } {
+function settingsOf(context: RlsContext): Record<'tenant_id' | 'user_id' | 'is_authenticated' | 'sync_reader', string> {
   switch (context.kind) {
-    case 'tenant': return { tenantId: context.tenantId, userId: context.userId, authenticated: 'true' }
-    case 'user': return { tenantId: '', userId: context.userId, authenticated: 'true' }
-    case 'public': return { tenantId: context.tenantId, userId: '', authenticated: 'false' }
+    case 'tenant': return { tenant_id: context.tenantId, user_id: context.userId, is_authenticated: 'true', sync_reader: '' }
+    case 'user': return { tenant_id: '', user_id: context.userId, is_authenticated: 'true', sync_reader: '' }
+    case 'public': return { tenant_id: context.tenantId, user_id: '', is_authenticated: 'false', sync_reader: '' }
+    case 'sync': return { tenant_id: '', user_id: '', is_authenticated: 'false', sync_reader: 'true' }
   }
+}
+
+/** The one statement that sets every setting of `context` (values as escaped literals). */
+function contextStatement(context: RlsContext): string {
+  const settings = Object.entries(settingsOf(context))
+    .map(([name, value]) => `set_config('app.${name}', ${pg.escapeLiteral(value)}, true)`)
+  return `select ${settings.join(', ')}`
 }
 
 /** Sets `context` for the rest of the open transaction `trx`, in one statement. */
 export async function setContext(trx: ScopedDb, context: RlsContext): Promise<void> {
-  const { tenantId, userId, authenticated } = settingsOf(context)
-  await sql`select set_config('app.tenant_id', ${tenantId}, true),
-                   set_config('app.user_id', ${userId}, true),
-                   set_config('app.is_authenticated', ${authenticated}, true)`.execute(trx)
+  await sql.raw(contextStatement(context)).execute(trx)
 }
 
 /**
@@ -41,12 +51,8 @@ export async function setContext(trx: ScopedDb, context: RlsContext): Promise<vo
 export async function withContext<T>(
   db: Kysely<DB>, context: RlsContext, work: (trx: ScopedDb) => Promise<T>, options: { readOnly?: boolean } = {},
 ): Promise<T> {
-  const { tenantId, userId, authenticated } = settingsOf(context)
-  const literal = (value: string) => pg.escapeLiteral(value)
   return db.connection().execute(async (connection) => {
-    await sql.raw(deferrable(`begin${options.readOnly ? ' read only' : ''}; select set_config('app.tenant_id', ${literal(tenantId)}, true), `
-      + `set_config('app.user_id', ${literal(userId)}, true), set_config('app.is_authenticated', ${literal(authenticated)}, true)`))
-      .execute(connection)
+    await sql.raw(deferrable(`begin${options.readOnly ? ' read only' : ''}; ${contextStatement(context)}`)).execute(connection)
     let result: T
     try {
       result = await work(connection)

@@ -24,6 +24,16 @@ async function upsertRole(client: pg.Client, name: string, attributes: string): 
 }
 
 /**
+ * Neither the runtime nor the CDC role may create objects in `database` (SPEC §4.5): a temporary
+ * table could shadow a table that a SECURITY DEFINER function reads. TEMP is granted to PUBLIC
+ * by default, hence the revocation from PUBLIC. A database does not inherit these privileges
+ * from its template, so every new database needs this (`client` may be connected to any database).
+ */
+export async function revokeObjectCreation(client: pg.ClientBase, database: string, roles: Pick<RoleNames, 'runtime' | 'cdc'>): Promise<void> {
+  await client.query(`revoke create, temporary on database ${ident(database)} from public, ${ident(roles.runtime)}, ${ident(roles.cdc)}`)
+}
+
+/**
  * Creates or updates the roles of SPEC §4.1; idempotent. `admin_role` (NOLOGIN, BYPASSRLS) owns
  * the schema and is assumed by migrations; the runtime and CDC roles get exactly the names and
  * passwords written in their URLs.
@@ -46,6 +56,8 @@ export async function ensureRoles(setup: RoleSetup): Promise<RoleNames> {
     await client.query(`grant create, connect on database ${ident(db)} to ${ident(roles.admin)}`)
     await client.query(`grant connect on database ${ident(db)} to ${ident(roles.runtime)}, ${ident(roles.cdc)}`)
     await client.query(`grant usage on schema public to ${ident(roles.runtime)}, ${ident(roles.cdc)}`)
+    await client.query(`revoke create on schema public from public, ${ident(roles.runtime)}, ${ident(roles.cdc)}`)
+    await revokeObjectCreation(client, db, roles)
     return roles
   } finally {
     await client.end()

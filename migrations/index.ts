@@ -6,6 +6,7 @@ import { idempotencyAndInvitations } from './0003_idempotency_and_invitations.js
 import { sync } from './0004_sync.js'
 import { activitySubject } from './0005_activity_subject.js'
 import { notifySource } from './0006_notify_source.js'
+import { sqlHardening } from './0007_sql_hardening.js'
 import { emailVerification } from './0008_email_verification.js'
 import { sessionRevocation } from './0009_session_revocation.js'
 
@@ -21,6 +22,7 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
     '0004_sync': sync(roles),
     '0005_activity_subject': activitySubject(roles),
     '0006_notify_source': notifySource(roles),
+    '0007_sql_hardening': sqlHardening(roles),
     '0008_email_verification': emailVerification(roles),
     '0009_session_revocation': sessionRevocation(roles),
   }

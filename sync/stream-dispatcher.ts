@@ -3,9 +3,9 @@ import type { ActivityBus } from './activity-bus.js'
 import type { SseConnection } from './sse-connection.js'
 import { type Subscriber, SubscriberRegistry, mayRead } from './subscriber-registry.js'
 
-/** Which stored activities a stream replays (see `app.activities_for`). */
+/** Whose context a stream replays in; `app.activities_for` derives what that context may see. */
 export type ReplayFilter =
-  | { kind: 'user'; organizations: string[]; userId: string; everything: boolean }
+  | { kind: 'user'; userId: string }
   | { kind: 'public'; tenantId: string }
 
 export interface DispatcherDeps {
@@ -97,7 +97,7 @@ export class StreamDispatcher {
   /** What a user's stream replays: the rule of `mayRead`, narrowed in SQL first. */
   userReplay(subject: Pick<Subscriber, 'userId' | 'isSystemAdmin' | 'organizations'>): Replay {
     return {
-      filter: { kind: 'user', organizations: [...subject.organizations], userId: subject.userId, everything: subject.isSystemAdmin },
+      filter: { kind: 'user', userId: subject.userId },
       view: async (a) => (mayRead(subject, a) ? a : undefined),
     }
   }

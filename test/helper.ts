@@ -8,6 +8,7 @@ import pg from 'pg'
 import strata from '../app.js'
 import type { StrataOptionsInput } from '../config/options.js'
 import { createKysely, createPool } from '../db/connection.js'
+import { revokeObjectCreation } from '../db/roles.js'
 import type { DB } from '../db/schema.js'
 import { serverOptions } from '../lib/logger.js'
 import { templateDatabase, testRoles } from './harness/settings.js'
@@ -44,6 +45,8 @@ export async function testDatabase(t: Teardown): Promise<TestDatabase> {
   await maintenance.connect()
   try {
     await maintenance.query(`create database ${name} template ${templateDatabase}`)
+    // Database privileges are not copied from the template: lock this one down as `db:roles` does.
+    await revokeObjectCreation(maintenance, name, { runtime: testRoles.runtime.user, cdc: testRoles.cdc.user })
   } finally {
     await maintenance.end()
   }

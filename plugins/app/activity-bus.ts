@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import { sql } from 'kysely'
 import pg from 'pg'
+import { withContext } from '../../db/rls.js'
 import { type ActivityRow, activitiesChannel, invalidationChannel, toActivityMessage } from '../../sync/activity.js'
 import { ActivityBus } from '../../sync/activity-bus.js'
 import { backoffDelay, sleep } from '../../sync/backoff.js'
@@ -20,9 +21,12 @@ declare module 'fastify' {
 export default fp(async (fastify) => {
   const { sync, database } = fastify.config
   if (!sync || !database) return
-  const { rows: [latest] } = await sql<{ cursor: string }>`select app.latest_activity_cursor() as cursor`.execute(fastify.db)
+  // The change log of every tenant is readable only in the sync engine's context.
+  const { rows: [latest] } = await withContext(fastify.db, { kind: 'sync' },
+    (trx) => sql<{ cursor: string }>`select app.latest_activity_cursor() as cursor`.execute(trx), { readOnly: true })
   const bus = new ActivityBus(async (after, limit) => {
-    const { rows } = await sql<ActivityRow>`select * from app.activities_after(${after}, ${limit})`.execute(fastify.db)
+    const { rows } = await withContext(fastify.db, { kind: 'sync' },
+      (trx) => sql<ActivityRow>`select * from app.activities_after(${after}, ${limit})`.execute(trx), { readOnly: true })
     return rows.map(toActivityMessage)
   }, latest?.cursor ?? '')
   fastify.decorate('activityBus', bus)

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { sql } from 'kysely'
+import { withContext } from '../../db/rls.js'
 
 const pollMs = 100
 
@@ -13,7 +14,7 @@ export default fp(async (fastify) => {
   if (!sync || sync.source !== 'notify' || !database) return
   let running: Promise<unknown> = Promise.resolve()
   const sequence = () => {
-    running = sql`select app.sequence_outbox()`.execute(fastify.db)
+    running = withContext(fastify.db, { kind: 'sync' }, (trx) => sql`select app.sequence_outbox()`.execute(trx))
       .catch((err: unknown) => fastify.log.error({ err }, 'sequencing the activity outbox failed'))
     return running
   }

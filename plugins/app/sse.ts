@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import { sql } from 'kysely'
 import { Counter, Gauge } from 'prom-client'
-import { withPublicContext } from '../../db/rls.js'
+import { withContext, withPublicContext } from '../../db/rls.js'
 import { type ActivityRow, toActivityMessage } from '../../sync/activity.js'
 import { StreamDispatcher } from '../../sync/stream-dispatcher.js'
 
@@ -24,9 +24,9 @@ export default fp(async (fastify) => {
   const dispatcher = new StreamDispatcher({
     bus: fastify.activityBus,
     async readAfter(cursor, limit, filter) {
-      const { rows } = filter.kind === 'user'
-        ? await sql<ActivityRow>`select * from app.activities_for(${cursor}, ${limit}, ${filter.organizations}::uuid[], ${filter.userId}::uuid, null, ${filter.everything})`.execute(db)
-        : await sql<ActivityRow>`select * from app.activities_for(${cursor}, ${limit}, '{}'::uuid[], null, ${filter.tenantId}, false)`.execute(db)
+      // The filter is the stream's RLS context: what it may replay follows from that alone (SPEC §4.6).
+      const { rows } = await withContext(db, filter,
+        (trx) => sql<ActivityRow>`select * from app.activities_for(${cursor}, ${limit})`.execute(trx), { readOnly: true })
       return rows.map(toActivityMessage)
     },
     pageIsPublic: (tenantId, pageId) => withPublicContext(db, tenantId, async (trx) =>
