@@ -2,8 +2,9 @@ import t from 'tap'
 import { v7 as uuid } from 'uuid'
 import { createKysely, createRuntimePool } from '../../db/connection.js'
 import { withUserContext } from '../../db/rls.js'
+import { demoEmail, seedDemo, seedSystemAdmin } from '../../db/seed.js'
 import { sha256 } from '../../lib/secrets.js'
-import { as, build, outbox, signUp, verificationToken, verifyEmail } from '../helper.js'
+import { as, build, outbox, signUp, testDatabase, verificationToken, verifyEmail } from '../helper.js'
 import { world } from './world.js'
 
 const { app, database, users, orgs } = await world(t)
@@ -105,4 +106,14 @@ t.test('resend: signed-in only, a new link replaces the old, one per interval, n
   const done = await resend()
   t.equal(done.statusCode, 409)
   t.equal(done.json().error.type, 'email_already_verified')
+})
+
+t.test('seeded users (first system admin, embedded demo) are verified', async (t) => {
+  const fresh = await testDatabase(t)
+  t.ok(await seedSystemAdmin(fresh.superuserUrl, 'root@example.com', 'password-123'))
+  t.ok(await seedDemo(fresh.superuserUrl, 'password-123'))
+  const seeded = await fresh.superuser.selectFrom('users').select(['email', 'email_verified_at'])
+    .where('email', 'in', ['root@example.com', demoEmail]).execute()
+  t.equal(seeded.length, 2)
+  t.ok(seeded.every((u) => u.email_verified_at !== null))
 })
