@@ -44,6 +44,11 @@ export const strataOptionsSchema = z.object({
    * `{ token }` only with `Authorization: Bearer <token>`, `false` not at all.
    */
   metrics: z.union([z.boolean(), z.object({ token: z.string().min(16) })]).default(true),
+  /** Load shedding: 503 `overloaded` while the event loop is saturated; `false` turns it off. */
+  loadShedding: z.union([z.literal(false), z.object({
+    maxEventLoopDelayMs: z.number().int().positive().default(1_000),
+    maxEventLoopUtilization: z.number().positive().max(1).default(0.98),
+  })]).default({ maxEventLoopDelayMs: 1_000, maxEventLoopUtilization: 0.98 }),
   /** `GET /openapi.json` and Swagger UI at `/docs`. */
   openapi: z.boolean().default(true),
   /** Database connections; `false` runs without a database (OpenAPI generation only). */
@@ -81,9 +86,11 @@ export const strataOptionsSchema = z.object({
     maxBufferedBytes: z.number().int().positive().default(1024 * 1024),
     maxPerUser: z.number().int().positive().default(20),
     maxConnections: z.number().int().positive().default(20_000),
+    /** Public (anonymous) streams one client address may hold; they count against `maxConnections` too. */
+    maxAnonymousPerClient: z.number().int().positive().default(5),
     /** `retry:` hint sent on connect and on shutdown, in ms. */
     retryMs: z.number().int().positive().default(2_000),
-  }).default({ heartbeatMs: 20_000, maxBufferedBytes: 1024 * 1024, maxPerUser: 20, maxConnections: 20_000, retryMs: 2_000 }),
+  }).default({ heartbeatMs: 20_000, maxBufferedBytes: 1024 * 1024, maxPerUser: 20, maxConnections: 20_000, maxAnonymousPerClient: 5, retryMs: 2_000 }),
   /** Outgoing mail: `outbox` writes each message to a folder (development), `smtp` sends it. */
   mailer: z.discriminatedUnion('transport', [
     z.object({ transport: z.literal('outbox'), dir: z.string().min(1).default('.data/outbox') }),

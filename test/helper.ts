@@ -78,6 +78,8 @@ export function testOptions(database: TestDatabase | false, overrides: BuildOpti
   return {
     sync: false,
     rateLimit: false,
+    // A loaded CI machine must not turn test requests into 503s (tested on its own in load-shedding.test.ts).
+    loadShedding: false,
     mailer: { transport: 'outbox', dir: path.join(tmpdir(), `strata-outbox-${process.pid}-${++outboxCounter}`) },
     database: database ? { url: database.runtimeUrl, poolMax: 5 } : false,
     cookieSecret: 'test-cookie-secret-0123456789',

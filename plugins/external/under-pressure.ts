@@ -4,9 +4,11 @@ import { AppError } from '../../lib/errors.js'
 
 /** Load shedding (SPEC §10): 503 `overloaded` while the event loop is saturated. */
 export default fp(async (fastify) => {
+  const { loadShedding } = fastify.config
+  if (!loadShedding) return
   await fastify.register(underPressure, {
-    maxEventLoopDelay: 1_000,
-    maxEventLoopUtilization: 0.98,
+    maxEventLoopDelay: loadShedding.maxEventLoopDelayMs,
+    maxEventLoopUtilization: loadShedding.maxEventLoopUtilization,
     retryAfter: 5,
     pressureHandler: (_request, reply, type, value) => {
       reply.header('retry-after', '5')
