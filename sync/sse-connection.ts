@@ -65,7 +65,9 @@ export class SseConnection {
     })
   }
 
+  /** Where the replay ended: a live change at or before it was replayed or predates the stream. */
   offset(cursor: string): void {
+    if (cursor > this.lastCursor) this.lastCursor = cursor
     this.write(`event: offset\ndata: ${JSON.stringify({ cursor })}\n\n`)
   }
 

@@ -2,6 +2,7 @@ import type { ActivityMessage } from './activity.js'
 import type { ActivityBus } from './activity-bus.js'
 import type { SseConnection } from './sse-connection.js'
 import { type Subscriber, SubscriberRegistry, mayRead } from './subscriber-registry.js'
+import { TenantGate, type TenantStatusSource } from './tenant-gate.js'
 
 /** Whose context a stream replays in; `app.activities_for` derives what that context may see. */
 export type ReplayFilter =
@@ -13,11 +14,14 @@ export interface DispatcherDeps {
   readAfter(cursor: string, limit: number, filter: ReplayFilter): Promise<ActivityMessage[]>
   /** Is this page published with public access right now (public RLS context)? */
   pageIsPublic(tenantId: string, pageId: string): Promise<boolean>
+  tenantStatus: TenantStatusSource
   onError(error: unknown): void
 }
 
 interface PublicSubscriber {
   tenantId: string
+  /** The client address, for the per-client cap on anonymous streams. */
+  client: string
   connection: SseConnection
 }
 
@@ -38,25 +42,38 @@ const pageSize = 500
  * Routes every activity of the bus to the streams allowed to read it (SPEC §7), and opens new
  * streams with a gap-free, duplicate-free replay: a stream is registered (buffering live events)
  * before its replay reads the table, and after the replay only buffered events past the last
- * replayed cursor are sent.
+ * replayed cursor are sent. A suspended or archived tenant's changes go to no stream, and its
+ * public streams end; a user's stream spans tenants, so it stays open without that tenant's changes.
  */
 export class StreamDispatcher {
   readonly registry = new SubscriberRegistry()
   private readonly publicByTenant = new Map<string, Set<PublicSubscriber>>()
+  private readonly publicByClient = new Map<string, number>()
   private readonly opening = new Map<SseConnection, Opening>()
   /** Per tenant: pages public streams have seen as public (so a flip to private sends a delete). */
   private readonly knownPublic = new Map<string, Set<string>>()
   private publicQueue: Promise<void> = Promise.resolve()
+  readonly tenants: TenantGate
   replayed = 0
 
   constructor(private readonly deps: DispatcherDeps) {
-    deps.bus.on('activity', (activity) => this.dispatch(activity))
+    this.tenants = new TenantGate(deps.tenantStatus, {
+      pass: (activity) => this.dispatch(activity),
+      deactivated: (tenantId) => this.endPublic(tenantId),
+      onError: deps.onError,
+    })
+    deps.bus.on('activity', (activity) => this.tenants.receive(activity))
   }
 
   get publicCount(): number {
     let n = 0
     for (const set of this.publicByTenant.values()) n += set.size
     return n
+  }
+
+  /** Public streams open from one client address. */
+  publicCountFor(client: string): number {
+    return this.publicByClient.get(client) ?? 0
   }
 
   private deliver(connection: SseConnection, activity: ActivityMessage): void {
@@ -66,6 +83,9 @@ export class StreamDispatcher {
   }
 
   private dispatch(activity: ActivityMessage): void {
+    // Memberships are tracked whatever the tenant's status: it may become active again.
+    this.registry.applyMembership(activity)
+    if (!this.tenants.isActive(activity.tenantId)) return
     for (const subscriber of this.registry.recipients(activity)) this.deliver(subscriber.connection, activity)
     if (activity.entityType === 'page' && this.publicByTenant.has(activity.tenantId)) {
       // Visibility needs a query; a chain keeps public events in bus order.
@@ -116,18 +136,24 @@ export class StreamDispatcher {
     await this.open(subscriber.connection, cursor, this.userReplay(subscriber), () => this.registry.add(subscriber))
   }
 
-  /** Registers a public stream of one tenant's public pages. */
-  async openPublic(tenantId: string, connection: SseConnection, cursor: string | 'now'): Promise<void> {
-    const subscriber: PublicSubscriber = { tenantId, connection }
+  /** Registers a public stream of one tenant's public pages, opened from `client` (an address). */
+  async openPublic(tenantId: string, client: string, connection: SseConnection, cursor: string | 'now'): Promise<void> {
+    // The guard saw the tenant active; if it has just stopped being so, the stream ends at once.
+    if (!this.tenants.isActive(tenantId)) return connection.end('server')
+    const subscriber: PublicSubscriber = { tenantId, client, connection }
     connection.onClose = () => {
       const set = this.publicByTenant.get(tenantId)
       set?.delete(subscriber)
       if (set?.size === 0) this.publicByTenant.delete(tenantId)
+      const left = this.publicCountFor(client) - 1
+      if (left > 0) this.publicByClient.set(client, left)
+      else this.publicByClient.delete(client)
     }
     await this.open(connection, cursor, this.publicReplay(tenantId), () => {
       const set = this.publicByTenant.get(tenantId) ?? new Set<PublicSubscriber>()
       set.add(subscriber)
       this.publicByTenant.set(tenantId, set)
+      this.publicByClient.set(client, this.publicCountFor(client) + 1)
     })
   }
 
@@ -136,6 +162,7 @@ export class StreamDispatcher {
     const page = await this.deps.readAfter(cursor, limit, replay.filter)
     const activities: ActivityMessage[] = []
     for (const activity of page) {
+      if (!this.tenants.isActive(activity.tenantId)) continue
       const shown = await replay.view(activity)
       if (shown) activities.push(shown)
     }
@@ -165,6 +192,11 @@ export class StreamDispatcher {
       this.opening.delete(connection)
     }
     for (const activity of opening.buffered) if (activity.cursor > last) connection.change(activity)
+  }
+
+  /** Ends the public streams of a tenant that stopped being active (reconnecting, they get 404). */
+  private endPublic(tenantId: string): void {
+    for (const subscriber of this.publicByTenant.get(tenantId) ?? []) subscriber.connection.end('server')
   }
 
   /** Every open stream (user and public), e.g. to end them at shutdown. */

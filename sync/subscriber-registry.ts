@@ -53,7 +53,7 @@ export class SubscriberRegistry {
   }
 
   /** Applies a membership change to the index (before the change itself is routed). */
-  private applyMembership(activity: ActivityMessage): void {
+  applyMembership(activity: ActivityMessage): void {
     if (activity.entityType !== 'membership' || !activity.userId || !activity.organizationId) return
     const org = activity.organizationId
     for (const subscriber of this.byUser.get(activity.userId) ?? []) {
@@ -69,7 +69,6 @@ export class SubscriberRegistry {
 
   /** Who may read this change now: the org's members, the member concerned, system admins. */
   recipients(activity: ActivityMessage): Set<Subscriber> {
-    this.applyMembership(activity)
     const to = new Set<Subscriber>(this.systemAdmins)
     if (activity.organizationId) for (const s of this.byOrganization.get(activity.organizationId) ?? []) to.add(s)
     if (activity.userId && (activity.entityType === 'membership' || activity.entityType === 'invitation')) {

@@ -31,7 +31,11 @@ export default fp(async (fastify) => {
     },
     pageIsPublic: (tenantId, pageId) => withPublicContext(db, tenantId, async (trx) =>
       (await trx.selectFrom('pages').select('id').where('id', '=', pageId).executeTakeFirst()) !== undefined),
-    onError: (err) => fastify.log.error({ err }, 'public stream dispatch failed'),
+    tenantStatus: {
+      inactive: async () => (await db.selectFrom('tenants').select('id').where('status', '!=', 'active').execute()).map((t) => t.id),
+      isActive: async (tenantId) => (await db.selectFrom('tenants').select('status').where('id', '=', tenantId).executeTakeFirst())?.status === 'active',
+    },
+    onError: (err) => fastify.log.error({ err }, 'stream dispatch failed'),
   })
   fastify.decorate('streams', dispatcher)
 
@@ -52,4 +56,5 @@ export default fp(async (fastify) => {
   fastify.addHook('preClose', async () => {
     for (const connection of dispatcher.connections()) connection.end('server')
   })
+  fastify.addHook('onClose', async () => dispatcher.tenants.stop())
 }, { name: 'sse', dependencies: ['config', 'db', 'activity-bus', 'metrics'] })

@@ -29,9 +29,19 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
   if (!fastify.config.sync) return
   const limits = fastify.config.streams
 
+  /** 429 with a Retry-After of the streams' reconnect hint: a slot frees when a stream ends. */
+  function tooManyStreams(reply: FastifyReply, message: string): AppError {
+    reply.header('retry-after', String(Math.ceil(limits.retryMs / 1000)))
+    return new AppError(429, 'too_many_streams', 'warn', { message })
+  }
+
+  /** Is any of these tenants active? Read from the table: a suspension counts from its commit. */
+  const anyActive = async (tenantIds: string[]) => (await fastify.db.selectFrom('tenants').select('id')
+    .where('id', 'in', tenantIds).where('status', '=', 'active').executeTakeFirst()) !== undefined
+
   function openConnection(request: FastifyRequest, reply: FastifyReply): SseConnection {
     if (fastify.streams.registry.size + fastify.streams.publicCount >= limits.maxConnections) {
-      throw new AppError(429, 'too_many_streams', 'warn', { message: 'This server holds as many streams as it can' })
+      throw tooManyStreams(reply, 'This server holds as many streams as it can')
     }
     reply.hijack()
     const connection = new SseConnection(reply.raw, limits, reply.getHeaders(), fastify.streamObserver)
@@ -46,12 +56,17 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
       summary: 'Changes I may read, in commit order, resumable',
       description: streamDescription,
       querystring: streamQuery,
-      response: { 200: catchUpResponse.describe('with ?live=catchup; otherwise text/event-stream'), 400: errorSchema, 401: errorSchema, 429: errorSchema },
+      response: { 200: catchUpResponse.describe('with ?live=catchup; otherwise text/event-stream'), 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema },
     },
   }, async (request, reply) => {
     const user = request.user!
     const cursor = startCursor(request)
     const memberships = await membershipsOfUser(fastify.db, user.id)
+    // The stream spans the user's tenants; it is refused only when none of them is active (live
+    // and replayed changes of an inactive tenant are left out of it either way).
+    if (!request.isSystemAdmin && memberships.length > 0 && !await anyActive(memberships.map((m) => m.tenantId))) {
+      throw new AppError(403, 'tenant_suspended', 'warn', { message: 'Every tenant of this user is suspended or archived', entityType: 'tenant' })
+    }
     const subject = { userId: user.id, isSystemAdmin: request.isSystemAdmin, organizations: new Set(memberships.map((m) => m.organizationId)) }
     if (request.query.live === 'catchup') {
       const from = cursor === 'now' ? fastify.activityBus.cursor : cursor
@@ -59,7 +74,7 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
       return { activities, cursor: next }
     }
     if (fastify.streams.registry.countFor(user.id) >= limits.maxPerUser) {
-      throw new AppError(429, 'too_many_streams', 'warn', { message: `At most ${limits.maxPerUser} streams per user` })
+      throw tooManyStreams(reply, `At most ${limits.maxPerUser} streams per user`)
     }
     const connection = openConnection(request, reply)
     await fastify.streams.openUser({ ...subject, connection }, cursor)
@@ -85,8 +100,12 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const { activities, cursor: next } = await fastify.streams.catchUp(fastify.streams.publicReplay(tenantId), from)
       return { activities, cursor: next }
     }
+    // Anonymous streams cost the same as signed-in ones: one address may not hold the server's share.
+    if (fastify.streams.publicCountFor(request.ip) >= limits.maxAnonymousPerClient) {
+      throw tooManyStreams(reply, `At most ${limits.maxAnonymousPerClient} public streams per client`)
+    }
     const connection = openConnection(request, reply)
-    await fastify.streams.openPublic(tenantId, connection, cursor)
+    await fastify.streams.openPublic(tenantId, request.ip, connection, cursor)
     return reply
   })
 }
