@@ -1,16 +1,37 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
 import autocannon from 'autocannon'
 
+/** One line of a results table (a measurement that is not itself a target). */
 export interface Row {
   benchmark: string
-  value: number
+  value: number | string
   unit: string
   detail?: string
 }
 
-/** Spawns a bench server script (tsx) and resolves its URL. */
-export async function spawnServer(script: string, env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+/** A target of issue 16 with what this run measured. */
+export interface Verdict {
+  target: string
+  measured: string
+  met: boolean
+}
+
+/** BENCH_QUICK=1: shorter rounds and smaller batches, for checking the harness itself. */
+export const quick = process.env.BENCH_QUICK === '1'
+
+export interface Server {
+  url: string
+  pid: number
+  child: ChildProcess
+}
+
+/**
+ * Spawns a bench server script (tsx) in its own process and resolves its URL once it prints
+ * `listening <url>`. `nodeArgs` go before the script (e.g. `--cpu-prof`).
+ */
+export async function spawnServer(script: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<Server> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     env: { ...process.env, FASTIFY_AUTOLOAD_TYPESCRIPT: '1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -25,28 +46,79 @@ export async function spawnServer(script: string, env: NodeJS.ProcessEnv): Promi
     })
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)))
   })
-  return { url, child }
+  return { url, pid: child.pid!, child }
+}
+
+/** Ends a spawned server and waits for its exit (a CPU profile is written on exit). */
+export async function stopServer(server: Server): Promise<void> {
+  if (server.child.exitCode !== null) return
+  const exited = new Promise((resolve) => server.child.once('exit', resolve))
+  server.child.kill('SIGTERM')
+  await exited
+}
+
+const clockTicksPerSecond = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/** User + system CPU time a process (all its threads) has used so far, in microseconds (/proc/<pid>/stat). */
+export async function cpuMicros(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+  // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond) * 1e6 || 0
+}
+
+/** CPU time per process of a group whose members come and go (e.g. database backends), µs. */
+export type CpuSnapshot = Map<number, number>
+
+/** CPU the group used between two snapshots; a process that ended in between is not counted, one that started is counted whole. */
+export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): number {
+  let total = 0
+  for (const [pid, micros] of after) total += micros - (before.get(pid) ?? 0)
+  return total
+}
+
+export async function rssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024
+}
+
+/** Waits until `pid` has been nearly idle (< 5% of a core) for 300 ms, e.g. after a bulk write reached it. */
+export async function settle(pid: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const before = await cpuMicros(pid)
+    await sleep(300)
+    if ((await cpuMicros(pid)) - before < 15_000) return
+  }
 }
 
 export interface LoadResult {
   rps: number
+  requests: number
   p50: number
   p99: number
   errors: number
   non2xx: number
 }
 
-/** autocannon for `seconds` with `connections`; bounded in time, loopback only. */
+/** autocannon for `seconds` with `connections` (default 10), bounded in time, loopback only. */
 export async function load(url: string, options: { headers?: Record<string, string>; seconds?: number; connections?: number } = {}): Promise<LoadResult> {
   const result = await autocannon({
     url,
     headers: options.headers,
-    duration: options.seconds ?? 8,
-    connections: options.connections ?? 20,
+    duration: options.seconds ?? 6,
+    connections: options.connections ?? 10,
     pipelining: 1,
   })
   return {
     rps: Math.round(result.requests.average),
+    requests: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors,
@@ -63,8 +135,36 @@ export async function medianMs(work: () => unknown, runs = 200, warmup = 20): Pr
     await work()
     times.push(Number(process.hrtime.bigint() - start) / 1e6)
   }
-  times.sort((a, b) => a - b)
-  return times[Math.floor(times.length / 2)]!
+  return median(times)
 }
 
+export const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
+}
+
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length / 2
+  return sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** Median and spread of a series, e.g. per-round ratios. */
+export interface Spread {
+  median: number
+  min: number
+  max: number
+}
+
+export const spreadOf = (values: number[]): Spread => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) })
+
 export const round = (value: number, digits = 3) => Number(value.toFixed(digits))
+
+export const formatSpread = (s: Spread, digits = 2) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+export const waitUntil = async (check: () => boolean, timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs
+  while (!check() && Date.now() < deadline) await sleep(5)
+}

@@ -1,41 +1,98 @@
 /**
- * `npm run bench` (SPEC §11): starts a throw-away PostgreSQL, runs every benchmark on this
- * machine (database, server and load generator share it), prints one table and writes
- * bench/results/<date>.json and .md. Loopback only; every load is bounded in time.
+ * `npm run bench` (SPEC §11, issue 16): starts a throw-away PostgreSQL, Strata (with its CDC
+ * worker) and the floors, each server in its own process; measures; prints every target with its
+ * verdict and writes bench/results/<date>.md and bench/results/latest.md. Database, servers and
+ * the load generator share this machine: read ratios and CPU per request before raw req/s.
+ * Loopback only; every load is bounded in time. BENCH_QUICK=1 for short rounds.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
+import { sql } from 'kysely'
+import { createKysely, createPool } from '../db/connection.js'
 import { startCluster } from '../test/harness/cluster.js'
 import { testRoles } from '../test/harness/settings.js'
+import { createFixture } from './fixture.js'
 import { httpBench } from './http.js'
-import type { Row } from './lib.js'
+import { type Row, type Server, type Verdict, cpuMicros, quick, settle, spawnServer, stopServer } from './lib.js'
 import { permissionsBench } from './permissions.js'
 import { rlsCostBench } from './rls-cost.js'
+import { streamBench } from './streams.js'
 
+const startedAt = new Date()
+const loadBefore = os.loadavg()
 const database = 'strata_bench'
 const cluster = await startCluster(database)
+const runtimeUrl = cluster.urlFor(testRoles.runtime.user, testRoles.runtime.password, database)
+const adminUrl = cluster.urlFor('postgres', cluster.superuserPassword, database)
+const cdcUrl = cluster.urlFor(testRoles.cdc.user, testRoles.cdc.password, database)
+const admin = createKysely(createPool({ url: adminUrl, max: 2 }))
+/** CPU used so far by every process of the cluster that pg_stat_activity lists (backends, walsender, background workers). */
+const dbCpu = async () => {
+  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity`.execute(admin)
+  return new Map(await Promise.all(rows.map(async (r) => [r.pid, await cpuMicros(r.pid)] as const)))
+}
+
 const rows: Row[] = []
+const verdicts: Verdict[] = []
+const servers: Server[] = []
 try {
-  const runtimeUrl = cluster.urlFor(testRoles.runtime.user, testRoles.runtime.password, database)
-  const adminUrl = cluster.urlFor('postgres', cluster.superuserPassword, database)
   rows.push(...await permissionsBench())
   rows.push(...await rlsCostBench({ runtimeUrl, adminUrl }))
-  const cdcUrl = cluster.urlFor(testRoles.cdc.user, testRoles.cdc.password, database)
-  rows.push(...await httpBench({ runtimeUrl, adminUrl, cdcUrl }))
+
+  const strata = await spawnServer('bench/serve.ts', { BENCH_DATABASE_URL: runtimeUrl, BENCH_CDC_URL: cdcUrl })
+  servers.push(strata)
+  process.stderr.write('seeding…\n')
+  const fixture = await createFixture(strata.url, admin, 50_000, 1_000)
+  const floors = {
+    fastify: await spawnServer('bench/floors/fastify.ts'),
+    nodeHttp: await spawnServer('bench/floors/node-http.ts'),
+    sqlFloor: await spawnServer('bench/floors/node-http-pg.ts', { BENCH_ADMIN_URL: adminUrl, BENCH_ORG_ID: fixture.small.id }),
+  }
+  servers.push(...Object.values(floors))
+  // The seed's changes reach Strata through CDC: measure once it has digested them.
+  await settle(strata.pid, 180_000)
+  process.stderr.write(`seeded in ${Math.round((Date.now() - startedAt.getTime()) / 1000)} s\n`)
+
+  process.stderr.write('HTTP, interleaved rounds…\n')
+  const http = await httpBench({ strata, ...floors, fixture, dbCpu })
+  rows.push(...http.rows)
+  verdicts.push(...http.verdicts)
+  for (const floor of Object.values(floors)) await stopServer(floor)
+
+  process.stderr.write('streams…\n')
+  const streams = await streamBench({ strata, fixture, admin })
+  rows.push(...streams.rows)
+  verdicts.push(...streams.verdicts)
 } finally {
+  for (const server of servers) await stopServer(server).catch(() => {})
+  await admin.destroy()
   await cluster.stop()
 }
 
-console.table(rows)
-const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`
-await mkdir('bench/results', { recursive: true })
-await writeFile(`bench/results/${stamp}.json`, JSON.stringify({ machine, at: new Date().toISOString(), rows }, null, 2))
+const cpu = os.cpus()
+const machine = `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`
+const loadAverage = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ')
+const cell = (text: string) => text.replaceAll('|', '\\|')
 const markdown = [
-  `Measured ${new Date().toISOString()} on ${machine}.`, '',
-  '| benchmark | value | unit | detail |', '| --- | ---: | --- | --- |',
-  ...rows.map((r) => `| ${r.benchmark} | ${r.value} | ${r.unit} | ${r.detail ?? ''} |`),
+  `# Strata bench, ${startedAt.toISOString()}`,
+  '',
+  `Machine: ${machine}. Load average ${loadAverage(loadBefore)} before, ${loadAverage(os.loadavg())} after${quick ? ' (BENCH_QUICK=1: short rounds)' : ''}.`,
+  'Servers each in their own process; autocannon, 10 connections, rounds interleaved; ratios are the median of per-round ratios (min–max).',
+  '',
+  '## Targets (issue 16)',
+  '',
+  '| target | measured | verdict |',
+  '| --- | --- | --- |',
+  ...verdicts.map((v) => `| ${cell(v.target)} | ${cell(v.measured)} | ${v.met ? 'met' : '**NOT met**'} |`),
+  '',
+  '## Measurements',
+  '',
+  '| benchmark | value | unit | detail |',
+  '| --- | ---: | --- | --- |',
+  ...rows.map((r) => `| ${cell(r.benchmark)} | ${r.value} | ${r.unit} | ${cell(r.detail ?? '')} |`),
 ].join('\n')
+const stamp = startedAt.toISOString().replace(/[:.]/g, '-')
+await mkdir('bench/results', { recursive: true })
 await writeFile(`bench/results/${stamp}.md`, `${markdown}\n`)
 await writeFile('bench/results/latest.md', `${markdown}\n`)
 console.log(markdown)

@@ -1,7 +1,9 @@
 /**
  * A Strata server for the benchmarks, in its own process so the load generator does not share
  * its event loop, with the CDC worker in-process as under `npm start`. Prints `listening <url>`
- * once ready. Env: BENCH_DATABASE_URL, BENCH_CDC_URL, BENCH_PORT.
+ * once ready. Strata's own defaults otherwise (load shedding, entity cache, logging at warn); rate
+ * limits off and stream caps raised, since one client makes all the load. Its floors are in
+ * bench/floors/, each in its own process. Env: BENCH_DATABASE_URL, BENCH_CDC_URL, BENCH_PORT.
  */
 import Fastify from 'fastify'
 import fp from 'fastify-plugin'
@@ -19,8 +21,6 @@ await app.register(fp(strata), {
   cookieSecret: 'bench-cookie-secret-0123456789',
   streams: { maxPerUser: 100_000, maxConnections: 100_000 },
 })
-// The floor for the framework itself: what a route with no work costs.
-app.get('/bench/hello', { config: { guards: ['public'] } }, async () => ({ hello: 'world' }))
 const address = await app.listen({ port: Number(process.env.BENCH_PORT ?? 0), host: '127.0.0.1' })
 const { port } = app.server.address() as { port: number }
 const worker = process.env.BENCH_CDC_URL

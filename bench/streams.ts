@@ -1,38 +1,41 @@
 import { type IncomingMessage, request } from 'node:http'
-import { readFile } from 'node:fs/promises'
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
-import { type Row, round } from './lib.js'
+import { type Fixture, insertPages, tenantId } from './fixture.js'
+import { type Row, type Server, type Verdict, cpuMicros, median, percentile, quick, round, rssOf, settle, waitUntil } from './lib.js'
 
 interface Subscriber {
   response: IncomingMessage
-  /** entityId → arrival time (ms, performance.now) of its first change event. */
+  /** entityId → arrival time (ms, performance.now) of its first change event; only when recording. */
   seen: Map<string, number>
   count: number
   close(): void
 }
 
-/** Opens a raw SSE stream and records change events by entity id (cheap enough for thousands). */
-function subscribe(base: string, cookie: string, record = true): Promise<Subscriber> {
+/**
+ * Opens a raw SSE stream, live only, and counts its change events (recording arrival times by
+ * entity id when `record`). Resolves once the server has registered it (its `offset` event).
+ */
+function subscribe(base: string, cookie: string, record = false): Promise<Subscriber> {
   return new Promise((resolve, reject) => {
     const req = request(`${base}/entities/app/stream?offset=now`, { headers: { cookie, accept: 'text/event-stream' }, agent: false }, (response) => {
+      if (response.statusCode !== 200) return reject(new Error(`stream: ${response.statusCode}`))
       const subscriber: Subscriber = { response, seen: new Map(), count: 0, close: () => req.destroy() }
       let buffer = ''
       response.setEncoding('utf8')
       response.on('data', (chunk: string) => {
-        if (!record) return
         buffer += chunk
         for (let at = buffer.indexOf('\n\n'); at !== -1; at = buffer.indexOf('\n\n')) {
           const block = buffer.slice(0, at)
           buffer = buffer.slice(at + 2)
-          const match = /"entityId":"([^"]+)"/.exec(block)
-          if (block.includes('event: change') && match) {
-            subscriber.count++
-            if (!subscriber.seen.has(match[1]!)) subscriber.seen.set(match[1]!, performance.now())
-          }
+          if (block.startsWith('event: offset')) resolve(subscriber)
+          if (!block.includes('\nevent: change\n')) continue
+          subscriber.count++
+          if (!record) continue
+          const id = /"entityId":"([^"]+)"/.exec(block)?.[1]
+          if (id && !subscriber.seen.has(id)) subscriber.seen.set(id, performance.now())
         }
       })
-      response.once('data', () => resolve(subscriber))
       response.on('error', () => {})
     })
     req.on('error', reject)
@@ -40,86 +43,128 @@ function subscribe(base: string, cookie: string, record = true): Promise<Subscri
   })
 }
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
+/** Opens `n` streams, 500 at a time. */
+async function subscribeMany(base: string, cookie: string, n: number, record = false): Promise<Subscriber[]> {
+  const streams: Subscriber[] = []
+  for (let i = 0; i < n; i += 500) streams.push(...await Promise.all(Array.from({ length: Math.min(500, n - i) }, () => subscribe(base, cookie, record))))
+  return streams
 }
 
-async function rssOf(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024
+export interface StreamSetup {
+  strata: Server
+  fixture: Fixture
+  admin: Kysely<DB>
 }
 
-const waitUntil = async (check: () => boolean, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs
-  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+/** Server CPU and wall time from a bulk write until `watcher` has every one of its changes. */
+async function timedBulk(setup: StreamSetup, watcher: Subscriber, organizationIds: string[], changes: number): Promise<{ cpuUsPerChange: number; perSecond: number }> {
+  await settle(setup.strata.pid)
+  const expected = watcher.count + changes
+  const cpu0 = await cpuMicros(setup.strata.pid)
+  const t0 = performance.now()
+  await insertPages(setup.admin, organizationIds, changes)
+  await waitUntil(() => watcher.count >= expected, 120_000)
+  const seconds = (performance.now() - t0) / 1000
+  const cpu1 = await cpuMicros(setup.strata.pid)
+  if (watcher.count < expected) throw new Error(`only ${changes - (expected - watcher.count)} of ${changes} changes arrived`)
+  return { cpuUsPerChange: (cpu1 - cpu0) / changes, perSecond: changes / seconds }
 }
 
-const warmupWrites = 5
-const measuredWrites = 50
-
-/** Write-to-event latency, idle fan-out and RSS per stream, CDC throughput (SPEC §11). */
-export async function streamBench(input: { url: string; cookie: string; admin: Kysely<DB>; orgId: string; serverPid: number }): Promise<Row[]> {
+/**
+ * SSE (SPEC §7, issue 16): write→event latency at 100 and 1,000 subscribers; dispatch cost per
+ * event with 10 vs 10,000 unconcerned streams open (another organization's, A B A); idle fan-out
+ * to those 10,000 and RSS per stream; CDC throughput with 1 vs 1,000 organizations (interleaved).
+ */
+export async function streamBench(setup: StreamSetup): Promise<{ rows: Row[]; verdicts: Verdict[] }> {
   const rows: Row[] = []
-  const { url, cookie } = input
-  const headers = { cookie, origin: url, 'content-type': 'application/json' }
+  const verdicts: Verdict[] = []
+  const { strata, fixture } = setup
+  const url = strata.url
+  const writeHeaders = { cookie: fixture.cookies.reader, origin: url, 'content-type': 'application/json' }
 
+  // Write → event: POST a page, time until every subscriber has its change.
+  const warmupWrites = 5
+  const measuredWrites = quick ? 20 : 50
   for (const n of [100, 1_000]) {
-    const subscribers = await Promise.all(Array.from({ length: n }, () => subscribe(url, cookie)))
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    const subscribers = await subscribeMany(url, fixture.cookies.reader, n, true)
+    await settle(strata.pid)
     const latencies: number[] = []
-    // The first writes after start-up pay for JIT, plan caches and pool connections: warm up
-    // with a few unmeasured ones, as every benchmark here does.
     for (let i = -warmupWrites; i < measuredWrites; i++) {
       const started = performance.now()
-      const res = await fetch(`${url}/bnch01/bench/pages`, { method: 'POST', headers, body: JSON.stringify({ title: `latency ${i}` }) })
+      const res = await fetch(`${url}/${tenantId}/${fixture.events.slug}/pages`, { method: 'POST', headers: writeHeaders, body: JSON.stringify({ title: `latency ${i}` }) })
       const { id } = await res.json() as { id: string }
       await waitUntil(() => subscribers.every((s) => s.seen.has(id)), 10_000)
       if (i >= 0) for (const s of subscribers) latencies.push((s.seen.get(id) ?? Number.NaN) - started)
     }
-    const valid = latencies.filter((l) => Number.isFinite(l))
-    rows.push({
-      benchmark: `write-to-event latency, ${n} subscribers (POST → change at every client)`,
-      value: round(percentile(valid, 50), 1), unit: 'ms p50',
-      detail: `p99 ${round(percentile(valid, 99), 1)} ms; ${valid.length}/${latencies.length} delivered (${measuredWrites} writes after ${warmupWrites} unmeasured)`,
-    })
     for (const s of subscribers) s.close()
+    const valid = latencies.filter((l) => Number.isFinite(l))
+    const p99 = percentile(valid, 99)
+    rows.push({
+      benchmark: `write → event, ${n} subscribers (POST → change at every client)`, value: round(percentile(valid, 50), 1), unit: 'ms p50',
+      detail: `p99 ${round(p99, 1)} ms; ${valid.length}/${latencies.length} delivered (${measuredWrites} writes after ${warmupWrites} unmeasured)`,
+    })
+    if (n === 1_000) verdicts.push({ target: 'write → event p99 ≤ 50 ms with 1,000 subscribers', measured: `${round(p99, 1)} ms`, met: valid.length === latencies.length && p99 <= 50 })
   }
 
-  // Idle fan-out: RSS per held stream, then one event to all of them.
-  const idle = 10_000
-  await new Promise((resolve) => setTimeout(resolve, 500))
-  const before = await rssOf(input.serverPid)
-  const held: Subscriber[] = []
-  for (let i = 0; i < idle; i += 500) {
-    held.push(...await Promise.all(Array.from({ length: Math.min(500, idle - i) }, () => subscribe(url, cookie))))
-  }
-  await new Promise((resolve) => setTimeout(resolve, 1_000))
-  const after = await rssOf(input.serverPid)
-  rows.push({ benchmark: `idle SSE streams held by one process`, value: held.length, unit: 'streams', detail: `RSS +${round((after - before) / 2 ** 20, 1)} MiB` })
-  rows.push({ benchmark: 'RSS per idle stream', value: round((after - before) / held.length / 1024, 1), unit: 'KiB', detail: 'target < 50 KB' })
-  const started = performance.now()
-  const events = 5
-  const ids: string[] = []
-  for (let i = 0; i < events; i++) {
-    const res = await fetch(`${url}/bnch01/bench/pages`, { method: 'POST', headers, body: JSON.stringify({ title: `fan-out ${i}` }) })
-    ids.push(((await res.json()) as { id: string }).id)
-  }
-  await waitUntil(() => held.every((s) => ids.every((id) => s.seen.has(id))), 60_000)
-  const seconds = (performance.now() - started) / 1000
-  const delivered = held.reduce((sum, s) => sum + ids.filter((id) => s.seen.has(id)).length, 0)
-  rows.push({ benchmark: `fan-out: ${events} changes to ${held.length} streams`, value: Math.round(delivered / seconds), unit: 'events/s', detail: `${delivered} delivered in ${round(seconds, 2)} s` })
-  for (const s of held) s.close()
+  // Dispatch cost: changes that concern one stream (the watcher), with few or many streams of another organization open.
+  const events = quick ? 1_000 : 3_000
+  const watcher = await subscribe(url, fixture.cookies.reader)
+  const dispatch = async () => (await timedBulk(setup, watcher, [fixture.events.id], events)).cpuUsPerChange
+  const few = 10
+  const many = 10_000
+  const crowd = await subscribeMany(url, fixture.cookies.crowd, few)
+  await dispatch() // unmeasured: the first bulk after the latency runs pays for JIT and buffers
+  const atFew = [await dispatch()]
+  await settle(strata.pid)
+  const rssBefore = await rssOf(strata.pid)
+  crowd.push(...await subscribeMany(url, fixture.cookies.crowd, many - few))
+  await settle(strata.pid)
+  const rssAfter = await rssOf(strata.pid)
+  rows.push({ benchmark: `RSS per idle stream (${many - few} opened)`, value: round((rssAfter - rssBefore) / (many - few) / 1024, 1), unit: 'KiB', detail: `RSS +${round((rssAfter - rssBefore) / 2 ** 20, 1)} MiB` })
 
-  // CDC throughput: one statement commits many row changes; time until a stream has them all.
-  const watcher = await subscribe(url, cookie)
-  const count = 20_000
+  // Idle fan-out: changes of the crowd's organization, each to all 10,000 streams.
+  const fanOutChanges = 10
+  await settle(strata.pid)
+  const cpu0 = await cpuMicros(strata.pid)
   const t0 = performance.now()
-  await sql`insert into pages (id, tenant_id, organization_id, title)
-    select gen_random_uuid(), 'bnch01', ${input.orgId}::uuid, 'bulk ' || n from generate_series(1, ${count}) as n`.execute(input.admin)
-  await waitUntil(() => watcher.count >= count, 120_000)
-  const elapsed = (performance.now() - t0) / 1000
-  rows.push({ benchmark: `CDC throughput: ${count} row changes, commit → SSE client`, value: Math.round(watcher.count / elapsed), unit: 'changes/s', detail: `${watcher.count} in ${round(elapsed, 2)} s` })
+  for (let i = 0; i < fanOutChanges; i++) await insertPages(setup.admin, [fixture.crowd.id], 1, `fan-out ${i}`)
+  await waitUntil(() => crowd.every((s) => s.count >= fanOutChanges), 60_000)
+  const seconds = (performance.now() - t0) / 1000
+  const delivered = crowd.reduce((sum, s) => sum + Math.min(s.count, fanOutChanges), 0)
+  // The clients share the machine: server CPU per delivered event says what the server alone could do.
+  const serverUsPerEvent = ((await cpuMicros(strata.pid)) - cpu0) / delivered
+  const fanOut = delivered / seconds
+  rows.push({ benchmark: `fan-out: ${fanOutChanges} changes to ${crowd.length} idle streams`, value: Math.round(fanOut), unit: 'events/s', detail: `${delivered}/${fanOutChanges * crowd.length} delivered in ${round(seconds, 2)} s (commit of the first → last arrival); server CPU ${round(serverUsPerEvent, 2)} µs/event (≈ ${Math.round(1e6 / serverUsPerEvent).toLocaleString('en')} events/s per core)` })
+  verdicts.push({ target: 'fan-out ≥ 100,000 events/s to 10,000 idle streams', measured: `${Math.round(fanOut).toLocaleString('en')} events/s`, met: fanOut >= 100_000 })
+
+  const atMany = [await dispatch(), await dispatch()]
+  for (const s of crowd.splice(few)) s.close()
+  atFew.push(await dispatch())
+  for (const s of crowd) s.close()
+  const growth = median(atMany) / median(atFew)
+  rows.push({
+    benchmark: `server CPU per change concerning 1 stream: ${few} → ${many} unconcerned streams`, value: round(growth, 2), unit: '×',
+    detail: `${round(median(atFew), 1)} → ${round(median(atMany), 1)} µs/change (CDC ingest + dispatch; ${events} changes per batch, ${few}: ${atFew.map((x) => round(x, 1)).join(' / ')}, ${many}: ${atMany.map((x) => round(x, 1)).join(' / ')})`,
+  })
+  verdicts.push({ target: `dispatch cost flat with ${few} vs ${many} unconcerned streams (≤ 1.25×)`, measured: `${round(growth, 2)}× (${round(median(atFew), 1)} → ${round(median(atMany), 1)} µs/change)`, met: growth <= 1.25 })
   watcher.close()
-  return rows
+
+  // CDC throughput: the same number of row changes in one organization or spread over 1,000.
+  const cdcWatcher = await subscribe(url, fixture.cookies.watcher)
+  const changes = quick ? 3_000 : 10_000
+  const one: Array<{ cpuUsPerChange: number; perSecond: number }> = []
+  const spread: Array<{ cpuUsPerChange: number; perSecond: number }> = []
+  for (let r = 0; r < (quick ? 1 : 2); r++) {
+    one.push(await timedBulk(setup, cdcWatcher, [fixture.cdcOne], changes))
+    spread.push(await timedBulk(setup, cdcWatcher, fixture.cdcMany, changes))
+  }
+  cdcWatcher.close()
+  const rate = (xs: typeof one) => Math.round(median(xs.map((x) => x.perSecond)))
+  const cpu = (xs: typeof one) => round(median(xs.map((x) => x.cpuUsPerChange)), 1)
+  rows.push(
+    { benchmark: `CDC throughput, ${changes} changes in 1 organization (commit → SSE client)`, value: rate(one), unit: 'changes/s', detail: `server CPU ${cpu(one)} µs/change; rounds ${one.map((x) => Math.round(x.perSecond)).join(' / ')}` },
+    { benchmark: `CDC throughput, ${changes} changes over ${fixture.cdcMany.length} organizations`, value: rate(spread), unit: 'changes/s', detail: `server CPU ${cpu(spread)} µs/change; rounds ${spread.map((x) => Math.round(x.perSecond)).join(' / ')}` },
+    { benchmark: `CDC throughput: ${fixture.cdcMany.length} organizations / 1`, value: round(rate(spread) / rate(one), 2), unit: '×' },
+  )
+  return { rows, verdicts }
 }
