@@ -1,0 +1,136 @@
+import { type Kysely, sql } from 'kysely'
+import { adminOf, all, any, ctx, immutableColumns, memberOf, type TablePolicies, tenantTablePolicies } from '../db/policies.js'
+import type { RoleNames } from '../db/role-names.js'
+import { type EntityDefinition, type MemberRule, defaultRules } from './definition.js'
+
+/** What the database side needs of a declaration (a migration may pass just this, frozen in time). */
+export type EntityIsolationSpec = Pick<EntityDefinition, 'type' | 'table' | 'rules'> & {
+  publicRead?: Pick<NonNullable<EntityDefinition['publicRead']>, 'sql'>
+}
+
+export interface IsolationOptions {
+  /** Publication the CDC worker reads (the `sync.publication` option); default `strata_pub`. */
+  publication?: string
+}
+
+/** The columns every org-scoped entity table must have, with their types. */
+export const requiredColumns: Record<string, string> = {
+  id: 'uuid',
+  tenant_id: 'text',
+  organization_id: 'uuid',
+  created_by: 'uuid',
+  created_at: 'timestamp with time zone',
+  updated_at: 'timestamp with time zone',
+}
+
+/** The columns no UPDATE may change (SPEC §4.4). */
+export const immutableEntityColumns = ['id', 'tenant_id', 'organization_id']
+
+/** Names of the policies `tenantTablePolicies` creates on `table`. */
+export const policyNames = (table: string) => ['context_guard', 'select', 'insert', 'update', 'delete'].map((p) => `${table}_${p}`)
+
+/** Trigger names the helper creates, so the catalog check looks for the same ones. */
+export const triggerNames = (table: string) => ({ immutable: `${table}_immutable_columns`, recordChange: `${table}_record_change` })
+
+/**
+ * A member rule as a policy condition on the row's organization: a member (`true`), an admin
+ * only (`false`), or an admin, or a member owning the row (`{ ownedBy }`). Org and system admins
+ * always may; this mirrors the `can` of the API, which reads the same rule.
+ */
+export function memberRuleSql(rule: MemberRule): string {
+  if (rule === true) return memberOf('organization_id')
+  if (rule === false) return adminOf('organization_id')
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(rule.ownedBy)) throw new Error(`ownedBy column "${rule.ownedBy}" must match [a-z][a-z0-9_]*`)
+  return any(adminOf('organization_id'), all(memberOf('organization_id'), `${rule.ownedBy} = ${ctx.me}`))
+}
+
+/** The four policies of an entity: tenant context with the declared rules; public read if declared. */
+export function entityPolicies(spec: EntityIsolationSpec): TablePolicies {
+  const rules = spec.rules ?? defaultRules
+  const inTenant = (rule: MemberRule) => all(ctx.tenant, memberRuleSql(rule))
+  return {
+    select: spec.publicRead ? any(inTenant(rules.read), all(ctx.public, spec.publicRead.sql)) : inTenant(rules.read),
+    insert: inTenant(rules.create),
+    update: inTenant(rules.update),
+    delete: inTenant(rules.delete),
+  }
+}
+
+async function checkColumns(db: Kysely<unknown>, table: string): Promise<void> {
+  const { rows } = await sql<{ name: string; type: string }>`
+    select a.attname as name, format_type(a.atttypid, a.atttypmod) as type
+    from pg_attribute a
+    where a.attrelid = ${`public.${table}`}::regclass and a.attnum > 0 and not a.attisdropped`.execute(db)
+  const present = new Map(rows.map((r) => [r.name, r.type]))
+  const problems = Object.entries(requiredColumns)
+    .filter(([name, type]) => present.get(name) !== type)
+    .map(([name, type]) => (present.has(name) ? `${name} is ${present.get(name)}, not ${type}` : `no column ${name} ${type}`))
+  if (problems.length > 0) throw new Error(`entity table ${table}: ${problems.join('; ')}`)
+}
+
+/** Adds `(tenant_id, organization_id) → organizations (tenant_id, id) on delete cascade` unless present. */
+async function ensureOrganizationKey(db: Kysely<unknown>, table: string): Promise<void> {
+  const { rows } = await sql`
+    select 1 from pg_constraint c
+    where c.contype = 'f' and c.conrelid = ${`public.${table}`}::regclass and c.confrelid = 'public.organizations'::regclass
+      and c.confdeltype = 'c'
+      and (select array_agg(a.attname::text order by k.i) from unnest(c.conkey) with ordinality k(n, i)
+           join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n) = array['tenant_id', 'organization_id']
+      and (select array_agg(a.attname::text order by k.i) from unnest(c.confkey) with ordinality k(n, i)
+           join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.n) = array['tenant_id', 'id']`.execute(db)
+  if (rows.length > 0) return
+  await sql`alter table ${sql.table(table)} add constraint ${sql.id(`${table}_organization_fkey`)}
+    foreign key (tenant_id, organization_id) references organizations (tenant_id, id) on delete cascade`.execute(db)
+}
+
+/**
+ * Everything tenant isolation needs on an author's org-scoped table, from its declaration (SPEC §4,
+ * §12), for their migration to call as the migrating role:
+ *
+ * ```ts
+ * up: (db) => applyEntityIsolation(db, tasks, roles)
+ * ```
+ *
+ * Checks the required columns and adds the composite foreign key to the organization; ENABLE +
+ * FORCE RLS, the restrictive context guard and the four policies from the declared rules (the
+ * helpers Strata's own tables use); the immutability trigger; the runtime role's DML grants and the
+ * CDC role's SELECT; publication membership with full replica identity (replication source) and
+ * the outbox trigger (notify source: active only where the database is set to it); the row in
+ * `app.entity_types` the CDC worker and the public stream read. Idempotent: running it again
+ * (e.g. after changing the rules) replaces policies and triggers.
+ */
+export async function applyEntityIsolation(db: Kysely<unknown>, spec: EntityIsolationSpec, roles: RoleNames, options: IsolationOptions = {}): Promise<void> {
+  const { table, type } = spec
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(table) || !/^[a-z][a-z0-9_]{0,62}$/.test(type)) {
+    throw new Error(`entity "${type}" (${table}): type and table must match [a-z][a-z0-9_]*`)
+  }
+  const publication = options.publication ?? 'strata_pub'
+  await checkColumns(db, table)
+  await ensureOrganizationKey(db, table)
+
+  for (const policy of policyNames(table)) await sql`drop policy if exists ${sql.id(policy)} on ${sql.table(table)}`.execute(db)
+  await tenantTablePolicies(table, entityPolicies(spec)).execute(db)
+
+  const triggers = triggerNames(table)
+  await sql`drop trigger if exists ${sql.id(triggers.immutable)} on ${sql.table(table)}`.execute(db)
+  await immutableColumns(table, immutableEntityColumns).execute(db)
+  await sql`drop trigger if exists ${sql.id(triggers.recordChange)} on ${sql.table(table)}`.execute(db)
+  await sql`create trigger ${sql.id(triggers.recordChange)} after insert or update or delete on ${sql.table(table)}
+    for each row execute function app.record_change(${sql.lit(type)})`.execute(db)
+
+  await sql`grant select, insert, update, delete on ${sql.table(table)} to ${sql.id(roles.runtime)}`.execute(db)
+  await sql`grant select on ${sql.table(table)} to ${sql.id(roles.cdc)}`.execute(db)
+
+  await sql`alter table ${sql.table(table)} replica identity full`.execute(db)
+  const { rows: [pub] } = await sql<{ member: boolean }>`
+    select exists (select 1 from pg_publication_tables where pubname = ${publication}
+      and schemaname = 'public' and tablename = ${table}) as member
+    from pg_publication where pubname = ${publication}`.execute(db)
+  if (!pub) throw new Error(`entity "${type}" (${table}): publication ${publication} does not exist (Strata's migration 0004 creates strata_pub)`)
+  if (!pub.member) await sql`alter publication ${sql.id(publication)} add table ${sql.table(table)}`.execute(db)
+
+  await sql`
+    insert into app.entity_types (entity_type, table_name, public_read)
+    values (${type}, ${table}, ${spec.publicRead?.sql ?? null})
+    on conflict (entity_type) do update set table_name = excluded.table_name, public_read = excluded.public_read`.execute(db)
+}
