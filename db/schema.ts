@@ -47,6 +47,20 @@ export interface SessionsTable {
   created_at: Generated<Date>
 }
 
+export interface ApiTokensTable {
+  id: Generated<string>
+  /** sha256 of the bearer token, shown to its owner once. */
+  secret: string
+  user_id: string
+  /** The one tenant the token may act in; null = wherever its user may. */
+  scope_tenant_id: string | null
+  name: string
+  /** null: never expires. */
+  expires_at: Timestamp | null
+  created_at: Generated<Date>
+  last_used_at: Timestamp | null
+}
+
 export interface TokensTable {
   id: string
   /** sha256 of the token sent to the user. */
@@ -170,6 +184,7 @@ export interface DB {
   passwords: PasswordsTable
   sessions: SessionsTable
   tokens: TokensTable
+  api_tokens: ApiTokensTable
   system_roles: SystemRolesTable
   organizations: OrganizationsTable
   memberships: MembershipsTable
@@ -197,3 +212,4 @@ export type UnsafeToken = Selectable<TokensTable>
 export type UnsafePassword = Selectable<PasswordsTable>
 export type Session = Omit<UnsafeSession, 'secret'>
 export type Token = Omit<UnsafeToken, 'secret'>
+export type ApiToken = Omit<Selectable<ApiTokensTable>, 'secret'>

@@ -9,6 +9,7 @@ import { notifySource } from './0006_notify_source.js'
 import { sqlHardening } from './0007_sql_hardening.js'
 import { emailVerification } from './0008_email_verification.js'
 import { sessionRevocation } from './0009_session_revocation.js'
+import { apiTokens } from './0010_api_tokens.js'
 import { entityPlatform } from './0011_entity_platform.js'
 
 /**
@@ -26,6 +27,7 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
     '0007_sql_hardening': sqlHardening(roles),
     '0008_email_verification': emailVerification(roles),
     '0009_session_revocation': sessionRevocation(roles),
+    '0010_api_tokens': apiTokens(roles),
     '0011_entity_platform': entityPlatform(roles),
   }
 }

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { type ApiTokenWithUser, findApiTokenBySecret, touchApiToken } from '../../db/api-tokens.js'
+import type { ApiToken, Session, User } from '../../db/schema.js'
 import { type SessionWithUser, createSession, deleteSession, extendSession, findSessionBySecret } from '../../db/sessions.js'
-import type { Session, User } from '../../db/schema.js'
 import { AppError } from '../../lib/errors.js'
 import { randomToken, sha256 } from '../../lib/secrets.js'
 
@@ -10,6 +11,11 @@ export const sessionCookie = 'strata-session'
 const sessionTtlMs = 7 * 24 * 60 * 60 * 1000
 /** Sliding expiry: a session used after this much of its life is extended to a full week. */
 const extendAfterMs = 24 * 60 * 60 * 1000
+
+/** Personal API tokens start with this, so scanners and people can tell what leaked. */
+export const apiTokenPrefix = 'strata_pat_'
+/** `last_used_at` is a hint, not an audit log: written at most this often per token. */
+const lastUsedPrecisionMs = 60_000
 
 /** A verified session cookie: the raw token and the sha256 the sessions table keeps. */
 interface Credentials {
@@ -21,12 +27,20 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the `auth` guard. */
     user: User | null
+    /** The session of a cookie-authenticated request. */
     session: Session | null
+    /** The API token of a bearer-authenticated request. */
+    apiToken: ApiToken | null
+    /**
+     * The one tenant this request may act in (a tenant-scoped API token), or null for any.
+     * Routes with `:tenantId` enforce it in the `auth` guard; cross-tenant reads filter by it.
+     */
+    tenantScope: string | null
     isSystemAdmin: boolean
   }
   interface FastifyInstance {
     auth: {
-      /** The `auth` guard: loads the session from the cookie or answers 401. */
+      /** The `auth` guard: loads the API token (`Authorization: Bearer`) or the session (cookie), or answers 401. */
       authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>
       /** Starts a session for `userId` and sets the cookie (raw token; the table keeps its sha256). */
       startSession(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<void>
@@ -35,11 +49,17 @@ declare module 'fastify' {
   }
 }
 
-/** Sessions (SPEC §5): a random token in the signed `strata-session` cookie, sha256 in the table. */
+/**
+ * Sessions (SPEC §5): a random token in the signed `strata-session` cookie, sha256 in the table.
+ * API tokens (issue 14): `Authorization: Bearer strata_pat_…`, sha256 in `api_tokens`; a bearer
+ * header decides the request's identity even next to a cookie (CSRF still checks the cookie's).
+ */
 export default fp(async (fastify) => {
   const { secureCookies } = fastify.config
   fastify.decorateRequest('user', null)
   fastify.decorateRequest('session', null)
+  fastify.decorateRequest('apiToken', null)
+  fastify.decorateRequest('tenantScope', null)
   fastify.decorateRequest('isSystemAdmin', false)
 
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secureCookies, signed: true }
@@ -69,7 +89,54 @@ export default fp(async (fastify) => {
     throw new AppError(401, type, 'info', { message })
   }
 
+  /** The bearer token of the Authorization header; undefined without one (other schemes are not ours). */
+  function bearerOf(request: FastifyRequest): string | undefined {
+    const header = request.headers.authorization
+    const match = header ? /^Bearer +(\S+) *$/i.exec(header) : null
+    return match?.[1]
+  }
+
+  function rejectToken(reply: FastifyReply, type: string, message: string): never {
+    reply.header('www-authenticate', `Bearer error="invalid_token"`)
+    throw new AppError(401, type, 'info', { message })
+  }
+
+  async function authenticateToken(request: FastifyRequest, reply: FastifyReply, token: string): Promise<void> {
+    if (!token.startsWith(apiTokenPrefix)) rejectToken(reply, 'unauthorized', 'API token is invalid')
+    const hash = sha256(token)
+    const cacheKey = `api_token:${hash}`
+    let found: ApiTokenWithUser | undefined = fastify.lookups.apiTokens.get(cacheKey)
+    if (!found) {
+      found = await findApiTokenBySecret(fastify.db, hash)
+      if (found) fastify.lookups.apiTokens.set(cacheKey, found)
+    }
+    if (!found) rejectToken(reply, 'unauthorized', 'API token is invalid or revoked')
+    const now = Date.now()
+    // Kept until its owner deletes it or `db:maintenance` does, so the list shows why it stopped.
+    if (found.token.expires_at && new Date(found.token.expires_at).getTime() <= now) {
+      rejectToken(reply, 'token_expired', 'API token has expired')
+    }
+    const scope = found.token.scope_tenant_id
+    const tenantId = (request.params as Record<string, string | undefined> | undefined)?.tenantId
+    if (scope && tenantId !== undefined && tenantId !== scope) {
+      throw new AppError(403, 'token_scope', 'warn', { message: 'This API token is limited to another tenant', entityType: 'tenant' })
+    }
+    const lastUsed = found.token.last_used_at ? new Date(found.token.last_used_at).getTime() : 0
+    if (now - lastUsed >= lastUsedPrecisionMs) {
+      const usedAt = new Date(now)
+      await touchApiToken(fastify.db, found.token.id, usedAt)
+      fastify.lookups.apiTokens.set(cacheKey, { ...found, token: { ...found.token, last_used_at: usedAt } })
+    }
+    request.user = found.user
+    request.apiToken = found.token
+    request.tenantScope = scope
+    // A token limited to one tenant carries no system-wide rights: it acts as a plain member there.
+    request.isSystemAdmin = found.isSystemAdmin && !scope
+  }
+
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const bearer = bearerOf(request)
+    if (bearer !== undefined) return authenticateToken(request, reply, bearer)
     const credentials = credentialsOf(request)
     if (credentials === undefined) throw new AppError(401, 'no_session', 'info', { message: 'Sign in first' })
     if (!credentials) reject(reply, 'unauthorized', 'Session is invalid')

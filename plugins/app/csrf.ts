@@ -7,7 +7,9 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
 /**
  * CSRF protection for cookie-authenticated mutations (SPEC §10): a request that carries the
  * session cookie and changes state must come from APP_URL's origin (or, without APP_URL, from
- * the server's own origin). Requests without the cookie have no ambient authority to abuse.
+ * the server's own origin). Requests without the cookie have no ambient authority to abuse:
+ * an API token (`Authorization: Bearer`) is never sent by a browser on its own, so a bearer
+ * request needs no Origin. One that carries the cookie too is checked like any cookie request.
  */
 export default fp(async (fastify) => {
   const allowed = fastify.config.appUrl ? new URL(fastify.config.appUrl).origin : undefined

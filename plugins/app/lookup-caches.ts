@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import type { ApiTokenWithUser } from '../../db/api-tokens.js'
 import type { Organization, Tenant } from '../../db/schema.js'
 import type { SessionWithUser } from '../../db/sessions.js'
 import type { UserMembership } from '../../db/tenants.js'
@@ -7,27 +8,33 @@ import type { Cache } from '../../lib/cache.js'
 /** Short lifetimes bound staleness where no change event exists (or the sync engine is off). */
 const ttlMs = 15_000
 /**
- * A revoked or shortened session must stop working everywhere within a second (SPEC §9). The
- * database notifies every revocation (migration 0009) to instances that listen, which they do
- * with the sync engine on; without it, a cached session is re-read after this long.
+ * A revoked or shortened session or API token must stop working everywhere within a second
+ * (SPEC §9). The database notifies every revocation (migrations 0009, 0010) to instances that
+ * listen, which they do with the sync engine on; without it, a cached one is re-read after this long.
  */
 const unlistenedSessionTtlMs = 1_000
 
 declare module 'fastify' {
   interface FastifyInstance {
     /**
-     * The guards' look-ups (SPEC §9), cached briefly: sessions by token hash, memberships by
+     * The guards' look-ups (SPEC §9), cached briefly: sessions and API tokens by hash, memberships by
      * user, tenants by id, organizations by tenant and id-or-slug. Invalidated by the
      * ActivityBus (every instance sees every change) and, for sessions, by the database's
      * notice of each revocation. Row-level security still checks every query.
+     * Keys: `session:<sha256>`, `api_token:<sha256>` (the database notifies the same keys).
      */
     lookups: {
       sessions: Cache<SessionWithUser>
+      apiTokens: Cache<ApiTokenWithUser>
       memberships: Cache<UserMembership[]>
       tenants: Cache<Tenant>
       organizations: Cache<Organization>
       /** Forgets a session here at once (the database tells the other instances). */
       forgetSession(secretHash: string): void
+      /** Forgets an API token here at once (the database tells the other instances). */
+      forgetApiToken(secretHash: string): void
+      /** Forgets this user's cached sessions and tokens here, e.g. after a profile change. */
+      forgetUser(userId: string): void
       /** Forgets cached memberships after a local write (the bus tells other instances). */
       forgetMemberships(userIds: readonly string[] | 'all'): void
     }
@@ -37,20 +44,30 @@ declare module 'fastify' {
 export default fp(async (fastify) => {
   const listening = Boolean(fastify.config.sync && fastify.config.database)
   const create = <V extends NonNullable<unknown>>(name: string, lifetimeMs = ttlMs) => fastify.caches.create<V>({ name, max: 10_000, ttlMs: lifetimeMs })
-  const sessions = create<SessionWithUser>('session', listening ? ttlMs : unlistenedSessionTtlMs)
+  const credentialTtlMs = listening ? ttlMs : unlistenedSessionTtlMs
+  const sessions = create<SessionWithUser>('session', credentialTtlMs)
+  const apiTokens = create<ApiTokenWithUser>('api_token', credentialTtlMs)
   const memberships = create<UserMembership[]>('membership')
   const tenants = create<Tenant>('tenant')
   const organizations = create<Organization>('organization')
   const sessionKey = (hash: string) => `session:${hash}`
+  const apiTokenKey = (hash: string) => `api_token:${hash}`
 
   fastify.decorate('lookups', {
-    sessions, memberships, tenants, organizations,
+    sessions, apiTokens, memberships, tenants, organizations,
     forgetMemberships(userIds: readonly string[] | 'all') {
       if (userIds === 'all') memberships.clear()
       else for (const id of userIds) memberships.delete(id)
     },
     forgetSession(secretHash: string) {
       sessions.delete(sessionKey(secretHash))
+    },
+    forgetApiToken(secretHash: string) {
+      apiTokens.delete(apiTokenKey(secretHash))
+    },
+    forgetUser(userId: string) {
+      sessions.invalidateWhere((s) => s.user.id === userId)
+      apiTokens.invalidateWhere((t) => t.user.id === userId)
     },
   })
 
@@ -63,6 +80,9 @@ export default fp(async (fastify) => {
   for (const event of ['organization.updated', 'organization.deleted'] as const) {
     bus.on(event, (a) => organizations.invalidateWhere((o) => o.id === a.entityId))
   }
-  bus.on('invalidate', (key) => { if (key.startsWith('session:')) sessions.delete(key) })
-  bus.on('gap', () => { for (const cache of [sessions, memberships, tenants, organizations]) cache.clear() })
+  bus.on('invalidate', (key) => {
+    if (key.startsWith('session:')) sessions.delete(key)
+    else if (key.startsWith('api_token:')) apiTokens.delete(key)
+  })
+  bus.on('gap', () => { for (const cache of [sessions, apiTokens, memberships, tenants, organizations]) cache.clear() })
 }, { name: 'lookup-caches', dependencies: ['config', 'db', 'caches', 'activity-bus'] })

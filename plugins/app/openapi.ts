@@ -17,6 +17,7 @@ export default fp(async (fastify) => {
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'strata-session' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token (`POST /me/tokens`)' },
         },
       },
     },

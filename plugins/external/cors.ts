@@ -1,6 +1,12 @@
 import cors from '@fastify/cors'
 import fp from 'fastify-plugin'
 
+/**
+ * Response headers a browser on APP_URL may read (issue 14): cache source, idempotent replay,
+ * when to retry after a 429/503, and the request id that error bodies quote.
+ */
+const exposedHeaders = ['X-Cache', 'Idempotent-Replayed', 'Retry-After', 'X-Request-Id']
+
 /** CORS limited to APP_URL (SPEC §10); without APP_URL no cross-origin request is allowed. */
 export default fp(async (fastify) => {
   const { appUrl } = fastify.config
@@ -8,5 +14,10 @@ export default fp(async (fastify) => {
     origin: appUrl ? [new URL(appUrl).origin] : false,
     credentials: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    exposedHeaders,
+  })
+  // Every response names its request id (the one logs and error bodies carry), errors included.
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
   })
 }, { name: 'cors', dependencies: ['config'] })

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { updateUser } from '../../db/users.js'
 import { errorSchema, guardErrors, listOf, timestamp, toUserDto, userSchema } from '../../lib/schemas.js'
+import tokenRoutes from './tokens.js'
 
 const meResponse = z.object({ user: userSchema, systemRole: z.literal('admin').nullable() })
 
@@ -27,6 +28,9 @@ const myInvitation = z.object({
 }).meta({ id: 'MyInvitation' })
 
 const meRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  // Autoload takes only index.ts from a folder that has one.
+  await fastify.register(tokenRoutes)
+
   fastify.get('/me', {
     config: { guards: ['auth'] },
     schema: { tags: ['me'], summary: 'The signed-in user', response: { 200: meResponse, 401: errorSchema } },
@@ -45,7 +49,7 @@ const meRoutes: FastifyPluginAsyncZod = async (fastify) => {
     },
   }, async (request) => {
     const user = await updateUser(fastify.db, request.user!.id, request.body)
-    fastify.lookups.sessions.invalidateWhere((s) => s.user.id === user.id)
+    fastify.lookups.forgetUser(user.id)
     return { user: toUserDto(user) }
   })
 
@@ -53,7 +57,7 @@ const meRoutes: FastifyPluginAsyncZod = async (fastify) => {
     config: { guards: ['auth', 'crossTenant'] },
     schema: {
       tags: ['me'],
-      summary: 'My memberships in every tenant',
+      summary: 'My memberships in every tenant (a tenant-scoped API token: in its tenant)',
       response: { 200: z.object({ items: z.array(myMembership) }), ...guardErrors },
     },
   }, async (request) => {
@@ -61,6 +65,7 @@ const meRoutes: FastifyPluginAsyncZod = async (fastify) => {
       .innerJoin('organizations as o', 'o.id', 'm.organization_id')
       .select(['m.id', 'm.tenant_id', 'm.organization_id', 'o.name', 'o.slug', 'm.role', 'm.display_order', 'm.archived', 'm.muted', 'm.created_at'])
       .where('m.user_id', '=', request.user!.id)
+      .$if(request.tenantScope !== null, (q) => q.where('m.tenant_id', '=', request.tenantScope!))
       .orderBy('m.display_order').orderBy('m.created_at').orderBy('m.id')
       .execute()
     return {
@@ -74,11 +79,12 @@ const meRoutes: FastifyPluginAsyncZod = async (fastify) => {
 
   fastify.get('/me/invitations', {
     config: { guards: ['auth', 'crossTenant'] },
-    schema: { tags: ['me'], summary: 'My pending invitations (none until my email is verified)', response: { 200: listOf(myInvitation), ...guardErrors } },
+    schema: { tags: ['me'], summary: 'My pending invitations (none until my email is verified; a tenant-scoped API token: in its tenant)', response: { 200: listOf(myInvitation), ...guardErrors } },
   }, async (request) => {
     const rows = await request.db.selectFrom('inactive_memberships')
       .select(['id', 'tenant_id', 'organization_id', 'role', 'created_at'])
       .where('user_id', '=', request.user!.id)
+      .$if(request.tenantScope !== null, (q) => q.where('tenant_id', '=', request.tenantScope!))
       .orderBy('created_at').orderBy('id')
       .execute()
     return {

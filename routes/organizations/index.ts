@@ -42,13 +42,14 @@ const organizationRoutes: FastifyPluginAsyncZod = async (fastify) => {
     config: { guards: ['auth', 'crossTenant'] },
     schema: {
       tags: ['organizations'],
-      summary: 'My organizations in every tenant',
+      summary: 'My organizations in every tenant (a tenant-scoped API token: in its tenant)',
       response: { 200: listOf(organizationSchema), ...guardErrors },
     },
   }, async (request) => {
     const userId = request.user!.id
     const rows = await request.db.selectFrom('organizations as o')
       .innerJoin('memberships as m', (join) => join.onRef('m.organization_id', '=', 'o.id').on('m.user_id', '=', userId))
+      .$if(request.tenantScope !== null, (q) => q.where('o.tenant_id', '=', request.tenantScope!))
       .selectAll('o').select('m.role')
       .orderBy('m.display_order').orderBy('o.name').orderBy('o.id')
       .execute()

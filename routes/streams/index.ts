@@ -59,6 +59,11 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
       response: { 200: catchUpResponse.describe('with ?live=catchup; otherwise text/event-stream'), 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema },
     },
   }, async (request, reply) => {
+    // The stream spans the user's tenants (memberships and invitations follow the user), so a
+    // tenant-scoped API token cannot be narrowed to its tenant here: refused.
+    if (request.tenantScope) {
+      throw new AppError(403, 'token_scope', 'warn', { message: 'This stream needs an API token without a tenant scope', entityType: 'tenant' })
+    }
     const user = request.user!
     const cursor = startCursor(request)
     const memberships = await membershipsOfUser(fastify.db, user.id)
