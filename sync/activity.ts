@@ -31,7 +31,10 @@ export type Action = ActivityMessage['action']
 /** The most activities one ingest message may carry; larger transactions go in several. */
 export const maxIngestBatch = 10_000
 
-/** What the worker sends over `/internal/cdc`: one committed batch, and the cursor before it. */
+/**
+ * What the worker sends over `/internal/cdc`: one committed batch, and the cursor before it. The
+ * API takes it as a wake-up only (it publishes what it reads from the change log, never this).
+ */
 export const ingestMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('batch'),
