@@ -1,4 +1,5 @@
 import { connect } from 'node:net'
+import type { Response as LightMyRequestResponse } from 'light-my-request'
 import t from 'tap'
 import { freePort } from '../harness/cluster.js'
 import { as, build, signUp, syncOptions, testDatabase } from '../helper.js'
@@ -41,7 +42,7 @@ const shaped = (status: number) => ({
   error: { status, type: String, message: String, severity: String, requestId: String },
 })
 
-const injected: Array<[string, () => ReturnType<typeof app.inject>, number]> = [
+const injected: Array<[string, () => Promise<LightMyRequestResponse>, number]> = [
   ['NUL byte in a query', () => as(app, alice)('GET', '/main/acme/pages?q=%00'), 400],
   ['NUL byte in a path parameter', () => as(app, alice)('GET', '/main/ac%00me/pages'), 400],
   ['NUL byte in a JSON body', () => as(app, alice)('PUT', '/me', { name: 'a\u0000b' }), 400],

@@ -108,9 +108,9 @@ t.test('the CORS preflight answers headers only, and only APP_URL is allowed', a
 
 t.test('a route without guards fails to boot unless allow-listed', async (t) => {
   const thirdParty = async (instance: typeof app) => { instance.get('/plugin/report', async () => ({ secret: true })) }
-  await t.rejects(build(t, {}, { routes: (instance) => instance.register(thirdParty) }),
+  await t.rejects(build(t, {}, { routes: async (instance) => { await instance.register(thirdParty) } }),
     /GET \/plugin\/report declares no guards/)
   // The list replaces the default: without the Swagger UI entries, openapi must be off too.
-  const allowed = await build(t, { openapi: false, publicRoutes: ['GET /plugin/*'] }, { routes: (instance) => instance.register(thirdParty) })
+  const allowed = await build(t, { openapi: false, publicRoutes: ['GET /plugin/*'] }, { routes: async (instance) => { await instance.register(thirdParty) } })
   t.equal((await allowed.app.inject({ method: 'HEAD', url: '/plugin/report' })).statusCode, 200, 'allow-listed GET and its HEAD twin')
 })
