@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { AuthorMigrations } from '../db/migrate.js'
 
 /**
  * Registration options of the Strata plugin (SPEC §1): the single place where every option is
@@ -100,6 +101,12 @@ export const strataOptionsSchema = z.object({
   mailFrom: z.string().min(3).default('Strata <no-reply@strata.local>'),
   /** `Secure` cookies; only development over plain http turns this off. */
   secureCookies: z.boolean().default(true),
+  /**
+   * A plugin author's migrations (name → migration, or a function of the role names), run after
+   * Strata's by the same Migrator (`migrateToLatest(adminUrl, roles, migrations)`) and counted by `/ready`.
+   */
+  migrations: z.custom<AuthorMigrations>((value) => typeof value === 'function' || (typeof value === 'object' && value !== null),
+    'a record of migrations or a function of the role names').optional(),
 }).refine((options) => !options.database || options.cookieSecret, {
   path: ['cookieSecret'], message: 'required when a database is configured (it signs the session cookie)',
 })

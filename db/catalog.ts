@@ -1,5 +1,6 @@
 import type { DB } from './schema.js'
 import { type Kysely, sql } from 'kysely'
+import { type EntityCatalogOptions, checkEntities } from '../entities/catalog.js'
 
 const commands = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] as const
 
@@ -46,10 +47,11 @@ async function creationProblems(db: Kysely<DB>): Promise<string[]> {
  * The catalog check of SPEC §4.5. Returns one problem per violation (empty = sound): a table
  * with a `tenant_id` column lacking ENABLE + FORCE RLS, a restrictive guard, or a policy for any
  * command; a SECURITY DEFINER function of our schemas whose search_path does not end with
- * pg_temp; or the connected role being able to bypass RLS or create objects (CREATE, TEMP).
+ * pg_temp; or the connected role being able to bypass RLS or create objects (CREATE, TEMP); and,
+ * per entity (`entities/catalog.ts`), any part of its isolation its table lacks.
  * Run it as the runtime role.
  */
-export async function checkCatalog(db: Kysely<DB>): Promise<string[]> {
+export async function checkCatalog(db: Kysely<DB>, entities: EntityCatalogOptions = {}): Promise<string[]> {
   const problems: string[] = []
   const { rows: tables } = await sql<TableRow>`
     select c.relname as table, c.relrowsecurity as rls, c.relforcerowsecurity as forced,
@@ -76,7 +78,7 @@ export async function checkCatalog(db: Kysely<DB>): Promise<string[]> {
         where n.nspname = current_schema() and c.relkind in ('r', 'p')
           and pg_has_role(current_user, c.relowner, 'USAGE')) as owns
     from pg_roles r where r.rolname = current_user`.execute(db)
-  problems.push(...await definerProblems(db), ...await creationProblems(db))
+  problems.push(...await checkEntities(db, entities), ...await definerProblems(db), ...await creationProblems(db))
   if (me?.superuser) problems.push(`role ${me.name} is a superuser`)
   if (me?.bypass) problems.push(`role ${me.name} can bypass row level security`)
   if (me && me.owns > 0) problems.push(`role ${me.name} owns ${me.owns} table(s)`)

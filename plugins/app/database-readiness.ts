@@ -5,15 +5,17 @@ import { pendingMigrationNames } from '../../db/migrate.js'
 
 /** `/ready` checks of the database: reachable, fully migrated, tenant isolation sound (SPEC §4.5). */
 export default fp(async (fastify) => {
-  const { database } = fastify.config
+  const { database, sync, migrations } = fastify.config
   if (!database) return
   fastify.readiness.add('database', async () => {
     await sql`select 1`.execute(fastify.db)
     return []
   })
   fastify.readiness.add('migrations', async () => {
-    const pending = await pendingMigrationNames(fastify.db)
+    const pending = await pendingMigrationNames(fastify.db, migrations)
     return pending.map((name) => `migration ${name} is pending`)
   })
-  fastify.readiness.add('catalog', () => checkCatalog(fastify.db))
+  // Publication membership matters only where the CDC worker reads it (replication source).
+  const publication = sync && sync.source === 'replication' ? sync.publication : false
+  fastify.readiness.add('catalog', () => checkCatalog(fastify.db, { publication }))
 }, { name: 'database-readiness', dependencies: ['db', 'readiness'] })

@@ -1,0 +1,91 @@
+import { type Kysely, sql } from 'kysely'
+import { immutableEntityColumns } from './isolation.js'
+
+export interface EntityCatalogOptions {
+  /** The publication the CDC worker reads (replication source); `false`: not checked (notify source). */
+  publication?: string | false
+  /** Entities registered in this process: each must also be in `app.entity_types`, with the same table. */
+  registered?: Iterable<{ type: string; table: string }>
+}
+
+interface EntityFacts {
+  type: string
+  table: string
+  exists: boolean
+  rls: boolean
+  forced: boolean
+  restrictive: boolean
+  commands: string[]
+  immutable: boolean
+  record_change: boolean
+  missing_grants: string[]
+  published: boolean
+  replica_full: boolean
+}
+
+const commands = ['SELECT', 'INSERT', 'UPDATE', 'DELETE']
+// pg_trigger.tgtype bits: ROW (1), INSERT (4), DELETE (8), UPDATE (16).
+const rowInsertDeleteUpdate = 1 | 4 | 8 | 16
+
+/**
+ * The per-entity catalog check (SPEC §4.5, §12): for each entity of `app.entity_types` (and each
+ * registered one), whatever its table lacks of what `applyEntityIsolation` applies, one problem
+ * each, as `entity <type> (<table>): <what is missing>`. Run as the runtime role (grants are
+ * checked for the connected role).
+ */
+export async function checkEntities<T>(db: Kysely<T>, options: EntityCatalogOptions = {}): Promise<string[]> {
+  const publication = options.publication ?? 'strata_pub'
+  // Before migration 0011 there is no catalog of entities (`/ready` reports the pending migration).
+  const { rows: [catalog] } = await sql<{ present: boolean }>`select to_regclass('app.entity_types') is not null as present`.execute(db)
+  if (!catalog?.present) return []
+  const { rows } = await sql<EntityFacts>`
+    with e as (select entity_type, table_name, to_regclass('public.' || quote_ident(table_name)) as oid from app.entity_types),
+    trig as (
+      select t.tgrelid, t.tgfoid, t.tgtype,
+        string_to_array(encode(t.tgargs, 'escape'), '\\000') as args
+      from pg_trigger t where not t.tgisinternal and t.tgenabled <> 'D'
+    )
+    select e.entity_type as type, e.table_name as table, e.oid is not null as exists,
+      coalesce(c.relrowsecurity, false) as rls, coalesce(c.relforcerowsecurity, false) as forced,
+      exists (select 1 from pg_policy p where p.polrelid = e.oid and not p.polpermissive) as restrictive,
+      array(select distinct p.cmd::text from pg_policies p
+        where p.schemaname = 'public' and p.tablename = e.table_name and p.permissive = 'PERMISSIVE') as commands,
+      exists (select 1 from trig where trig.tgrelid = e.oid and trig.tgfoid = 'app.forbid_immutable_update'::regproc
+        and ${sql.lit(`{${immutableEntityColumns.join(',')}}`)}::text[] <@ trig.args) as immutable,
+      exists (select 1 from trig where trig.tgrelid = e.oid and trig.tgfoid = 'app.record_change'::regproc
+        and (trig.tgtype & ${sql.lit(rowInsertDeleteUpdate)}) = ${sql.lit(rowInsertDeleteUpdate)} and trig.args[1] = e.entity_type) as record_change,
+      array(select p from unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p
+        where e.oid is null or not has_table_privilege(current_user, e.oid, p)) as missing_grants,
+      ${publication === false ? sql`true` : sql`exists (select 1 from pg_publication_tables pt
+        where pt.pubname = ${publication} and pt.schemaname = 'public' and pt.tablename = e.table_name)`} as published,
+      coalesce(c.relreplident = 'f', false) as replica_full
+    from e left join pg_class c on c.oid = e.oid
+    order by e.entity_type`.execute(db)
+
+  const problems: string[] = []
+  const known = new Map(rows.map((r) => [r.type, r.table]))
+  for (const entity of options.registered ?? []) {
+    const table = known.get(entity.type)
+    if (table === undefined) problems.push(`entity ${entity.type} (${entity.table}): not in app.entity_types (no migration applied its isolation)`)
+    else if (table !== entity.table) problems.push(`entity ${entity.type} (${entity.table}): app.entity_types names table ${table}`)
+  }
+  for (const e of rows) {
+    const missing = (what: string) => problems.push(`entity ${e.type} (${e.table}): ${what}`)
+    if (!e.exists) {
+      missing('the table does not exist')
+      continue
+    }
+    if (!e.rls) missing('row level security is not enabled')
+    if (!e.forced) missing('row level security is not forced')
+    if (!e.restrictive) missing('no restrictive context guard')
+    for (const command of commands) {
+      if (!e.commands.includes(command) && !e.commands.includes('ALL')) missing(`no permissive ${command} policy`)
+    }
+    if (!e.immutable) missing(`no immutability trigger on ${immutableEntityColumns.join(', ')}`)
+    if (e.missing_grants.length > 0) missing(`the runtime role lacks ${e.missing_grants.join(', ')}`)
+    if (!e.published) missing(`not in publication ${publication}`)
+    if (!e.replica_full) missing('replica identity is not full')
+    if (!e.record_change) missing(`no app.record_change('${e.type}') trigger for inserts, updates and deletes`)
+  }
+  return problems
+}
