@@ -6,11 +6,11 @@
 import closeWithGrace from 'close-with-grace'
 import pino from 'pino'
 import { loadEnvOrExit } from './config/env.js'
-import { redactPaths } from './lib/logger.js'
+import { logOutputFor, loggerOptions } from './lib/logger.js'
 import { ingestUrlFor, startCdcWorker } from './sync/start-worker.js'
 
-const log = pino({ name: 'strata-cdc', redact: { paths: redactPaths, censor: '[redacted]' } })
 const env = loadEnvOrExit()
+const log = pino({ name: 'strata-cdc', ...loggerOptions(env.LOG_LEVEL, logOutputFor(env.NODE_ENV)) })
 if (!env.CDC_DATABASE_URL || !env.CDC_SECRET) {
   console.error('Invalid environment:\n  CDC_DATABASE_URL and CDC_SECRET are required for the CDC worker process')
   process.exit(1)

@@ -6,8 +6,8 @@ import strata from './app.js'
 import { type Env, loadApiEnv, loadEnvOrExit } from './config/env.js'
 import { optionsFromEnv } from './config/env-options.js'
 import { type DatabaseUrls, bootEmbedded, bootExisting, developmentSecrets } from './db/bootstrap.js'
-import { seedSystemAdmin } from './db/seed.js'
-import { serverOptions } from './lib/logger.js'
+import { seedAdminMessages, seedSystemAdmin } from './db/seed.js'
+import { logOutputFor, serverOptions } from './lib/logger.js'
 import type { CdcWorker } from './sync/cdc-worker.js'
 import { ingestUrlFor, startCdcWorker } from './sync/start-worker.js'
 
@@ -23,28 +23,34 @@ async function bootDatabase(env: Env, log: (line: string) => void): Promise<Data
 
 async function main(): Promise<void> {
   const env = loadEnvOrExit(loadApiEnv)
-
-  const app = Fastify(serverOptions(env.LOG_LEVEL))
-  const database = await bootDatabase(env, (line) => app.log.debug({ postgres: line.trim() }, 'embedded postgres'))
-  const stopDatabase = async () => { await database?.embedded?.stop() }
-  if (database?.adminUrl && env.SEED_ADMIN_EMAIL && env.SEED_ADMIN_PASSWORD) {
-    if (await seedSystemAdmin(database.adminUrl, env.SEED_ADMIN_EMAIL, env.SEED_ADMIN_PASSWORD)) {
-      app.log.info({ email: env.SEED_ADMIN_EMAIL }, 'created the first system admin')
-    }
+  // The embedded PostgreSQL is a development convenience (its binaries a development dependency).
+  if (env.NODE_ENV === 'production' && !env.DATABASE_URL && env.DEV_MODE !== 'none') {
+    console.error('Invalid environment:\n  DATABASE_URL: required with NODE_ENV=production (the embedded PostgreSQL is for development only)')
+    process.exit(1)
   }
 
+  const app = Fastify(serverOptions(env.LOG_LEVEL, undefined, logOutputFor(env.NODE_ENV)))
+  let database: DatabaseUrls | undefined
   let worker: CdcWorker | undefined
-  // Exit within 10 s: stop the worker, stop accepting, end streams, finish in-flight requests,
-  // close pools, stop Postgres.
+  const stopDatabase = async () => { await database?.embedded?.stop() }
+  // Exit within 10 s: stop the worker (its pushes need the API), stop accepting, end streams,
+  // finish in-flight requests, close pools, and only then stop the embedded Postgres.
   closeWithGrace({ delay: 10_000, logger: app.log }, async ({ err, signal }) => {
+    const started = Date.now()
     if (err) app.log.error({ err }, 'shutting down after an error')
-    else app.log.info({ signal }, 'shutting down')
+    else app.log.info(`${signal ?? 'shutdown'}: shutting down`)
     await worker?.stop()
     await app.close()
     await stopDatabase()
+    app.log.info(`stopped in ${Date.now() - started} ms`)
   })
 
   try {
+    database = await bootDatabase(env, (line) => app.log.debug({ postgres: line.trim() }, 'embedded postgres'))
+    if (database?.adminUrl && env.SEED_ADMIN_EMAIL && env.SEED_ADMIN_PASSWORD) {
+      const result = await seedSystemAdmin(database.adminUrl, env.SEED_ADMIN_EMAIL, env.SEED_ADMIN_PASSWORD)
+      app.log.info(seedAdminMessages[result](env.SEED_ADMIN_EMAIL))
+    }
     await app.register(fp(strata), optionsFromEnv(env, database))
     const address = await app.listen({ port: env.PORT, host: env.HOST })
     app.log.info(`Strata listening on ${address} — API docs at ${address}/docs`)
@@ -55,8 +61,12 @@ async function main(): Promise<void> {
     } else if (env.DEV_MODE === 'full') {
       app.log.warn('sync engine without a CDC worker in this process (CDC_DATABASE_URL and CDC_SECRET start one); run npm run start:cdc')
     }
-    if (database?.demo) {
-      app.log.info(`Demo sign-in (first boot): ${database.demo.email} / ${database.demo.password} — POST ${address}/auth/sign-in`)
+    const demo = database?.demo
+    if (demo) {
+      const where = path.relative(process.cwd(), demo.file)
+      app.log.info(demo.created
+        ? `Demo sign-in (kept in ${where}): ${demo.email} / ${demo.password} — POST ${address}/auth/sign-in`
+        : `Demo sign-in: ${demo.email}, password in ${where}`)
     }
   } catch (error) {
     app.log.fatal({ err: error }, 'failed to start')

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import path from 'node:path'
 import pg from 'pg'
 import type { Env } from '../config/env.js'
@@ -20,8 +21,15 @@ export interface DatabaseUrls {
   cdcSecret?: string
   cookieSecret?: string
   embedded?: EmbeddedDatabase
-  /** Set when the embedded first boot created the demo user (its password, to print once). */
-  demo?: { email: string; password: string }
+  /** The embedded database's demo sign-in, kept in `file`; `created` on the boot that made it. */
+  demo?: DemoAccount
+}
+
+export interface DemoAccount {
+  email: string
+  password: string
+  file: string
+  created: boolean
 }
 
 /** Generated once per `.data/` folder and kept there, so restarts reuse them. */
@@ -35,9 +43,25 @@ interface KeptSecrets {
   demoPassword: string
 }
 
+/** The embedded database's port when it is free; the first boot of another checkout takes another. */
+export const preferredEmbeddedPort = 54329
+
+/** `preferred` when nothing listens on it (127.0.0.1), else a port the system reports free. */
+export async function freePortPreferring(preferred: number): Promise<number> {
+  const listen = (port: number) => new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as { port: number }
+      server.close(() => resolve(bound))
+    })
+  })
+  return listen(preferred).catch(() => listen(0))
+}
+
 const secret = () => randomBytes(24).toString('base64url')
-const generate: { [K in keyof KeptSecrets]: () => KeptSecrets[K] } = {
-  port: () => 54329,
+const generate: { [K in keyof KeptSecrets]: () => KeptSecrets[K] | Promise<KeptSecrets[K]> } = {
+  port: () => freePortPreferring(preferredEmbeddedPort),
   superuserPassword: secret,
   runtimePassword: secret,
   cdcPassword: secret,
@@ -46,13 +70,17 @@ const generate: { [K in keyof KeptSecrets]: () => KeptSecrets[K] } = {
   demoPassword: () => secret().slice(0, 16),
 }
 
-/** The `names` secrets kept in `dataDir`, generating (and keeping) those not there yet. */
-async function keptSecrets<K extends keyof KeptSecrets>(dataDir: string, names: readonly K[]): Promise<Pick<KeptSecrets, K>> {
+/**
+ * The `names` settings kept in `dataDir/secrets.json`, generating (and keeping) those not there
+ * yet: passwords, secrets and the embedded port, so later boots reuse them.
+ */
+export async function keptSecrets<K extends keyof KeptSecrets>(dataDir: string, names: readonly K[]): Promise<Pick<KeptSecrets, K>> {
   const file = path.join(dataDir, 'secrets.json')
   const kept: Partial<KeptSecrets> = existsSync(file) ? JSON.parse(await readFile(file, 'utf8')) : {}
   const missing = names.filter((name) => kept[name] === undefined)
   if (missing.length === 0) return kept as Pick<KeptSecrets, K>
-  const secrets = { ...kept, ...Object.fromEntries(missing.map((name) => [name, generate[name]()])) }
+  const generated = await Promise.all(missing.map(async (name) => [name, await generate[name]()] as const))
+  const secrets = { ...kept, ...Object.fromEntries(generated) }
   await mkdir(dataDir, { recursive: true })
   await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
   return secrets as Pick<KeptSecrets, K>
@@ -96,12 +124,28 @@ export async function bootEmbedded(dataDir: string, onLog?: (line: string) => vo
     const cdcUrl = embedded.urlFor(defaultRoleNames.cdc, secrets.cdcPassword, 'strata')
     const roles = await ensureRoles({ adminUrl, runtimeUrl: url, cdcUrl })
     await migrateToLatest(adminUrl, roles)
-    const demo = await seedDemo(adminUrl, secrets.demoPassword) ? { email: demoEmail, password: secrets.demoPassword } : undefined
+    const demo = await demoAccount(dataDir, adminUrl, secrets.demoPassword)
     return { url, adminUrl, cdcUrl, cdcSecret: secrets.cdcSecret, cookieSecret: secrets.cookieSecret, embedded, demo }
   } catch (error) {
     await embedded.stop()
     throw error
   }
+}
+
+/**
+ * The demo account of the embedded database: seeded when it does not exist yet (the first boot),
+ * its sign-in written to `.data/demo.json` then, and read back from there on later boots.
+ */
+async function demoAccount(dataDir: string, adminUrl: string, password: string): Promise<DemoAccount | undefined> {
+  const file = path.join(dataDir, 'demo.json')
+  if (await seedDemo(adminUrl, password)) {
+    const account = { email: demoEmail, password }
+    await writeFile(file, `${JSON.stringify({ ...account, signIn: 'POST /auth/sign-in' }, null, 2)}\n`, { mode: 0o600 })
+    return { ...account, file, created: true }
+  }
+  if (!existsSync(file)) return undefined
+  const kept = JSON.parse(await readFile(file, 'utf8')) as { email: string; password: string }
+  return { email: kept.email, password: kept.password, file, created: false }
 }
 
 /** An existing server (DATABASE_URL set): roles and migrations run when the admin URL is given. */

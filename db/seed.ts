@@ -16,26 +16,45 @@ async function withAdmin<T>(adminUrl: string, work: (db: Kysely<DB>) => Promise<
   }
 }
 
+/** What `seedSystemAdmin` did. */
+export type SeedAdminResult = 'created' | 'promoted' | 'unchanged'
+
+/** The line `npm run seed` and the boot log print for each result. */
+export const seedAdminMessages: Record<SeedAdminResult, (email: string) => string> = {
+  created: (email) => `system admin ${email} created`,
+  promoted: (email) => `existing account ${email} made a system admin (configured password set, its sessions and API tokens revoked)`,
+  unchanged: (email) => `${email} is a system admin already; nothing changed`,
+}
+
 /**
- * Makes `email` a system admin when no system admin exists yet (SEED_ADMIN_EMAIL/PASSWORD).
- * Returns true when it created one.
+ * Makes the configured account (SEED_ADMIN_EMAIL/PASSWORD) a system admin, whatever other admins
+ * exist (the embedded demo account is one): created when missing; an existing account that is not
+ * an admin yet gets the configured password and loses its sessions and API tokens (whoever signed
+ * up with that address first must not become admin); an existing admin is left alone, so a
+ * password changed since is kept.
  */
-export function seedSystemAdmin(adminUrl: string, email: string, password: string): Promise<boolean> {
-  return withAdmin(adminUrl, async (db) => {
-    const existing = await db.selectFrom('system_roles').select('user_id').where('role', '=', 'admin').executeTakeFirst()
-    if (existing) return false
+export function seedSystemAdmin(adminUrl: string, email: string, password: string): Promise<SeedAdminResult> {
+  return withAdmin(adminUrl, (db) => db.transaction().execute(async (trx) => {
+    const address = normalizeEmail(email)
+    const existing = await trx.selectFrom('users').leftJoin('system_roles', (join) => join.onRef('system_roles.user_id', '=', 'users.id').on('system_roles.role', '=', 'admin'))
+      .select(['users.id', 'system_roles.role']).where('users.email', '=', address).forUpdate('users').executeTakeFirst()
+    if (existing?.role) return 'unchanged'
     const hash = await hashPassword(password)
-    await db.transaction().execute(async (trx) => {
-      // The operator names the address: it counts as verified.
-      const user = await trx.insertInto('users').values({ id: uuid(), email: normalizeEmail(email), name: 'Administrator', email_verified_at: new Date() })
-        .onConflict((oc) => oc.column('email').doUpdateSet({ updated_at: new Date(), email_verified_at: sql`coalesce(users.email_verified_at, now())` }))
+    // The operator names the address: it counts as verified.
+    const user = existing
+      ? await trx.updateTable('users').set({ updated_at: new Date(), email_verified_at: sql`coalesce(email_verified_at, now())` })
+        .where('id', '=', existing.id).returning('id').executeTakeFirstOrThrow()
+      : await trx.insertInto('users').values({ id: uuid(), email: address, name: 'Administrator', email_verified_at: new Date() })
+        // Another instance booting at the same moment may have just created it.
+        .onConflict((oc) => oc.column('email').doUpdateSet({ updated_at: new Date() }))
         .returning('id').executeTakeFirstOrThrow()
-      await trx.insertInto('passwords').values({ user_id: user.id, hash })
-        .onConflict((oc) => oc.column('user_id').doUpdateSet({ hash, updated_at: new Date() })).execute()
-      await trx.insertInto('system_roles').values({ user_id: user.id, role: 'admin' }).execute()
-    })
-    return true
-  })
+    await trx.insertInto('passwords').values({ user_id: user.id, hash })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ hash, updated_at: new Date() })).execute()
+    await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute()
+    await trx.deleteFrom('api_tokens').where('user_id', '=', user.id).execute()
+    await trx.insertInto('system_roles').values({ user_id: user.id, role: 'admin' }).onConflict((oc) => oc.doNothing()).execute()
+    return existing ? 'promoted' : 'created'
+  }))
 }
 
 export const demoEmail = 'demo@strata.local'

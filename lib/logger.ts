@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyServerOptions } from 'fastify'
+import type { LoggerOptions } from 'pino'
 import { clientErrorHandler, frameworkErrors } from './errors.js'
 
 /** Paths pino replaces with "[redacted]" on every log line (SPEC §10). */
@@ -18,6 +19,73 @@ export const redactPaths = [
   'secret',
 ]
 
+interface SerializedError {
+  type: string
+  message: string
+  code?: string
+  stack?: string
+  cause?: SerializedError | string
+}
+
+/**
+ * What a logged error keeps: type, message, code, stack (and its cause, alike). Never its other
+ * fields: a `pg` error carries the whole Client, prepared statements' SQL included.
+ */
+export function serializeError(err: unknown): SerializedError | string {
+  if (!(err instanceof Error)) return String(err)
+  const { code, cause } = err as { code?: unknown; cause?: unknown }
+  return {
+    type: err.name,
+    message: err.message,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code: String(code) } : {}),
+    stack: err.stack,
+    ...(cause === undefined ? {} : { cause: serializeError(cause) }),
+  }
+}
+
+/** A database driver's object (a client, a pool, a connection): logged as a short tag only. */
+const isDriverObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && ('connection' in value || 'client' in value)
+
+/** Keys pino serializes itself (Fastify's request and reply, and errors above). */
+const serializedKeys = new Set(['req', 'res', 'err'])
+
+/** Every logged field that is an error or a driver object, made short (pino runs this before serializers). */
+function withoutDriverObjects(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(fields)) {
+    if (serializedKeys.has(key)) out[key] = value
+    else if (value instanceof Error) out[key] = serializeError(value)
+    else out[key] = isDriverObject(value) ? `[${value!.constructor?.name ?? 'object'}]` : value
+  }
+  return out
+}
+
+/** Where log lines go: stdout as JSON (pino's default), a given stream (tests), or pino-pretty. */
+export type LogOutput = 'json' | 'pretty' | NodeJS.WritableStream
+
+/** Readable lines for a person at a terminal in development (when pino-pretty, a dev dependency, is installed); JSON otherwise. */
+export function logOutputFor(nodeEnv: string, isTTY = process.stdout.isTTY === true): LogOutput {
+  if (nodeEnv !== 'development' || !isTTY) return 'json'
+  try {
+    import.meta.resolve('pino-pretty')
+    return 'pretty'
+  } catch {
+    return 'json'
+  }
+}
+
+/** pino options shared by the API and the standalone CDC worker. */
+export function loggerOptions(level: string, output: LogOutput = 'json'): LoggerOptions {
+  return {
+    level,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    serializers: { err: serializeError },
+    formatters: { log: withoutDriverObjects },
+    ...(output === 'pretty' ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+  }
+}
+
 const safeRequestId = /^[A-Za-z0-9._:-]{1,128}$/
 
 /** The client's `x-request-id` when it is a plain id (no spaces, quotes, control bytes, HTML), else a UUID. */
@@ -26,12 +94,11 @@ export function requestIdOf(header: string | string[] | undefined): string {
 }
 
 /** Fastify server options shared by `server.ts`, the test helper and the benchmarks. */
-export function serverOptions(logLevel: string, bodyLimit = 1024 * 1024, stream?: NodeJS.WritableStream): FastifyServerOptions {
+export function serverOptions(logLevel: string, bodyLimit = 1024 * 1024, output: LogOutput = 'json'): FastifyServerOptions {
   return {
     logger: {
-      level: logLevel,
-      redact: { paths: redactPaths, censor: '[redacted]' },
-      ...(stream ? { stream } : {}),
+      ...loggerOptions(logLevel, output),
+      ...(typeof output === 'object' ? { stream: output } : {}),
     },
     bodyLimit,
     // An incoming request id (from a proxy) is in every log line and error body, so it is kept

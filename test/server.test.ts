@@ -1,31 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { request } from 'node:http'
-import { once } from 'node:events'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { unsign } from '@fastify/cookie'
 import t from 'tap'
 import { testDatabase } from './helper.js'
-
-/** Starts `server.ts` as a real process (in `cwd`, default the repository) against a test database; resolves its base URL. */
-async function startServer(env: NodeJS.ProcessEnv, cwd?: string): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), fileURLToPath(import.meta.resolve('../server.ts'))], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    cwd,
-  })
-  let output = ''
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(output)
-      if (match) resolve(match[1]!)
-    })
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
-  })
-  return { child, baseUrl }
-}
+import { startServer } from './ops/server-process.js'
 
 t.test('SIGTERM with an open long-lived request exits cleanly in time', async (t) => {
   const db = await testDatabase(t)
@@ -72,4 +55,15 @@ t.test('development with DATABASE_URL and no COOKIE_SECRET signs with a generate
   t.teardown(() => { second.child.kill('SIGKILL') })
   const me = await fetch(`${second.baseUrl}/me`, { headers: { cookie: `strata-session=${encodeURIComponent(cookie)}` } })
   t.equal(me.status, 200, 'a restart reuses the kept secret: the session survives')
+})
+
+t.test('NODE_ENV=production without DATABASE_URL refuses the embedded database, naming DATABASE_URL', async (t) => {
+  const cwd = t.testdir()
+  const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.resolve('../server.ts'))], {
+    cwd, encoding: 'utf8', timeout: 30_000,
+    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: '', COOKIE_SECRET: 'test-cookie-secret-0123456789', CDC_SECRET: 'test-cdc-secret-0123456789', PORT: '0' },
+  })
+  t.equal(run.status, 1, 'exits 1')
+  t.match(run.stderr, /DATABASE_URL: required with NODE_ENV=production/)
+  t.notOk(existsSync(path.join(cwd, '.data')), 'no embedded cluster was created')
 })
