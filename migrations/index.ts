@@ -11,6 +11,7 @@ import { emailVerification } from './0008_email_verification.js'
 import { sessionRevocation } from './0009_session_revocation.js'
 import { apiTokens } from './0010_api_tokens.js'
 import { entityPlatform } from './0011_entity_platform.js'
+import { notifyCursor } from './0012_notify_cursor.js'
 
 /**
  * Every migration, in order. Migrations are functions of the role names so grants follow the
@@ -29,5 +30,6 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
     '0009_session_revocation': sessionRevocation(roles),
     '0010_api_tokens': apiTokens(roles),
     '0011_entity_platform': entityPlatform(roles),
+    '0012_notify_cursor': notifyCursor(roles),
   }
 }
