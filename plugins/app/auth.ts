@@ -112,7 +112,7 @@ export default fp(async (fastify) => {
     }
     if (!found) rejectToken(reply, 'unauthorized', 'API token is invalid or revoked')
     const now = Date.now()
-    // Kept until its owner deletes it or `db:maintenance` does, so the list shows why it stopped.
+    // An expired token stays listed (its owner sees why it stopped) until revoked.
     if (found.token.expires_at && new Date(found.token.expires_at).getTime() <= now) {
       rejectToken(reply, 'token_expired', 'API token has expired')
     }
