@@ -56,7 +56,7 @@ export function entityPolicies(spec: EntityIsolationSpec): TablePolicies {
   }
 }
 
-async function checkColumns(db: Kysely<unknown>, table: string): Promise<void> {
+async function checkColumns<T>(db: Kysely<T>, table: string): Promise<void> {
   const { rows } = await sql<{ name: string; type: string }>`
     select a.attname as name, format_type(a.atttypid, a.atttypmod) as type
     from pg_attribute a
@@ -69,7 +69,7 @@ async function checkColumns(db: Kysely<unknown>, table: string): Promise<void> {
 }
 
 /** Adds `(tenant_id, organization_id) → organizations (tenant_id, id) on delete cascade` unless present. */
-async function ensureOrganizationKey(db: Kysely<unknown>, table: string): Promise<void> {
+async function ensureOrganizationKey<T>(db: Kysely<T>, table: string): Promise<void> {
   const { rows } = await sql`
     select 1 from pg_constraint c
     where c.contype = 'f' and c.conrelid = ${`public.${table}`}::regclass and c.confrelid = 'public.organizations'::regclass
@@ -99,7 +99,7 @@ async function ensureOrganizationKey(db: Kysely<unknown>, table: string): Promis
  * `app.entity_types` the CDC worker and the public stream read. Idempotent: running it again
  * (e.g. after changing the rules) replaces policies and triggers.
  */
-export async function applyEntityIsolation(db: Kysely<unknown>, spec: EntityIsolationSpec, roles: RoleNames, options: IsolationOptions = {}): Promise<void> {
+export async function applyEntityIsolation<T>(db: Kysely<T>, spec: EntityIsolationSpec, roles: RoleNames, options: IsolationOptions = {}): Promise<void> {
   const { table, type } = spec
   if (!/^[a-z][a-z0-9_]{0,62}$/.test(table) || !/^[a-z][a-z0-9_]{0,62}$/.test(type)) {
     throw new Error(`entity "${type}" (${table}): type and table must match [a-z][a-z0-9_]*`)

@@ -6,6 +6,9 @@ export const activitiesChannel = 'strata_activities'
 /** Notified with a cache key (`session:<hash>`, …) that every API instance must forget. */
 export const invalidationChannel = 'strata_invalidate'
 
+/** An entity type: `page`, an author's `task` (the pattern `defineEntity` enforces). */
+export const entityTypePattern = /^[a-z][a-z0-9_]{0,62}$/
+
 /**
  * One change of one entity, as it travels from the CDC worker to the API and on to streams.
  * `cursor` orders every activity in commit order and identifies it (SPEC §7, §8).
@@ -13,7 +16,8 @@ export const invalidationChannel = 'strata_invalidate'
 export const activityMessage = z.object({
   cursor: z.string().min(1).max(64),
   action: z.enum(['create', 'update', 'delete']),
-  entityType: z.enum(['tenant', 'organization', 'membership', 'invitation', 'page', 'attachment']),
+  /** Strata's own (`tenant`, `organization`, `membership`, `invitation`) or a registered entity's. */
+  entityType: z.string().regex(entityTypePattern),
   entityId: z.string().min(1),
   tenantId: z.string().min(1),
   organizationId: z.string().nullable(),
@@ -64,7 +68,7 @@ export function toActivityMessage(row: ActivityRow): ActivityMessage {
   return {
     cursor: row.id,
     action: row.action,
-    entityType: row.entity_type as EntityType,
+    entityType: row.entity_type,
     entityId: row.entity_id,
     tenantId: row.tenant_id,
     organizationId: row.organization_id,

@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { LogicalReplicationService, type Pgoutput, PgoutputPlugin } from 'pg-logical-replication'
 import pg from 'pg'
 import { createKysely, createPool } from '../db/connection.js'
 import type { DB } from '../db/schema.js'
 import type { ActivityMessage } from './activity.js'
 import { backoffDelay, sleep } from './backoff.js'
-import { type Change, toChange } from './changes.js'
+import { type Change, EntityTables, toChange } from './changes.js'
 import { IngestClient } from './ingest-client.js'
 import { type CommittedTransaction, persistTransaction } from './persist.js'
 
@@ -49,6 +49,7 @@ export interface CdcWorkerEvents {
 export class CdcWorker extends EventEmitter<CdcWorkerEvents> {
   private readonly db: Kysely<DB>
   private readonly ingest: IngestClient | undefined
+  private readonly tables: EntityTables
   private service: LogicalReplicationService | undefined
   private readonly abort = new AbortController()
   private running: Promise<void> | undefined
@@ -64,10 +65,13 @@ export class CdcWorker extends EventEmitter<CdcWorkerEvents> {
     super()
     this.db = createKysely(createPool({ url: options.databaseUrl, max: 2, applicationName: 'strata-cdc' }, options.log))
     this.ingest = options.ingest ? new IngestClient({ ...options.ingest, log: options.log }) : undefined
+    this.tables = new EntityTables(async () => (await sql<{ table: string; type: string }>`
+      select table_name as table, entity_type as type from app.entity_types`.execute(this.db)).rows, options.log)
   }
 
   async start(): Promise<void> {
     await this.ensureSlot()
+    await this.tables.refresh()
     const latest = await this.db.selectFrom('activities').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
     this.lastCursor = latest?.id ?? ''
     this.ingest?.start()
@@ -148,8 +152,10 @@ export class CdcWorker extends EventEmitter<CdcWorkerEvents> {
             const tx = { ...unpersisted!, commitLsn: message.commitLsn ?? unpersisted!.commitLsn }
             await this.commit(service, tx, message.commitEndLsn ?? tx.commitLsn)
             unpersisted = undefined
+          } else if (message.tag === 'relation') {
+            await this.tables.relation(message)
           } else {
-            const change = toChange(message)
+            const change = toChange(message, this.tables)
             if (change) unpersisted?.changes.push(change)
           }
         } catch (error) {

@@ -12,13 +12,47 @@ export interface Change {
   changedFields: string[] | null
 }
 
-const entityTypes: Record<string, EntityType> = {
+/** Strata's own synced tables that are not org-scoped entities, and their activities' types. */
+export const coreTableTypes: Readonly<Record<string, EntityType>> = {
   tenants: 'tenant',
   organizations: 'organization',
   memberships: 'membership',
   inactive_memberships: 'invitation',
-  pages: 'page',
-  attachments: 'attachment',
+}
+
+/**
+ * Table → entity type for the CDC worker, which does not load authors' code: Strata's own tables,
+ * and every org-scoped entity of `app.entity_types` (written by `applyEntityIsolation`). Read at
+ * start, and again when the stream names a table it does not know (an entity added since); a
+ * table still unknown is reported once, not dropped in silence.
+ */
+export class EntityTables {
+  private types = new Map(Object.entries(coreTableTypes))
+  private readonly reported = new Set<string>()
+
+  constructor(
+    private readonly load: () => Promise<Array<{ table: string; type: string }>>,
+    private readonly log: { warn(obj: object, msg: string): void },
+  ) {}
+
+  async refresh(): Promise<void> {
+    const entities = await this.load()
+    this.types = new Map([...Object.entries(coreTableTypes), ...entities.map((e): [string, string] => [e.table, e.type])])
+  }
+
+  typeOf(schema: string, table: string): EntityType | undefined {
+    return schema === 'public' ? this.types.get(table) : undefined
+  }
+
+  /** A relation message of the stream: learn a table added to the publication since the last read. */
+  async relation(relation: Pick<Pgoutput.MessageRelation, 'schema' | 'name'>): Promise<void> {
+    if (this.typeOf(relation.schema, relation.name)) return
+    await this.refresh()
+    const name = `${relation.schema}.${relation.name}`
+    if (this.typeOf(relation.schema, relation.name) || this.reported.has(name)) return
+    this.reported.add(name)
+    this.log.warn({ table: name }, 'a published table is no entity of app.entity_types: its changes become no activities')
+  }
 }
 
 const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
@@ -31,11 +65,14 @@ function changedColumns(before: Record<string, unknown>, after: Record<string, u
     .map(camel)
 }
 
-/** Maps a pgoutput insert/update/delete of a synced table to a Change; anything else → null. */
-export function toChange(message: Pgoutput.Message): Change | null {
+/**
+ * Maps a pgoutput insert/update/delete of a synced table to a Change; anything else → null.
+ * Strata's own types have their own scopes; every entity is org-scoped (tenant_id, organization_id).
+ */
+export function toChange(message: Pgoutput.Message, tables: Pick<EntityTables, 'typeOf'>): Change | null {
   if (message.tag !== 'insert' && message.tag !== 'update' && message.tag !== 'delete') return null
-  const entityType = entityTypes[message.relation.name]
-  if (!entityType || message.relation.schema !== 'public') return null
+  const entityType = tables.typeOf(message.relation.schema, message.relation.name)
+  if (!entityType) return null
   const row = (message.tag === 'delete' ? message.old ?? message.key : message.new) as Record<string, unknown> | null
   if (!row) return null
   const isTenant = entityType === 'tenant'

@@ -12,10 +12,16 @@ export type ReplayFilter =
 export interface DispatcherDeps {
   bus: ActivityBus
   readAfter(cursor: string, limit: number, filter: ReplayFilter): Promise<ActivityMessage[]>
-  /** Is this page published with public access right now (public RLS context)? */
-  pageIsPublic(tenantId: string, pageId: string): Promise<boolean>
+  /** The entities with a public read, and whether one row is in its tenant's public view now. */
+  publicEntities: PublicEntities
   tenantStatus: TenantStatusSource
   onError(error: unknown): void
+}
+
+/** The public RLS view of the entities with a public read (from `app.entity_types`). */
+export interface PublicEntities {
+  /** Is this row readable in the public RLS context of its tenant right now? (false: no public read) */
+  isPublic(entityType: string, tenantId: string, id: string): Promise<boolean>
 }
 
 interface PublicSubscriber {
@@ -50,7 +56,7 @@ export class StreamDispatcher {
   private readonly publicByTenant = new Map<string, Set<PublicSubscriber>>()
   private readonly publicByClient = new Map<string, number>()
   private readonly opening = new Map<SseConnection, Opening>()
-  /** Per tenant: pages public streams have seen as public (so a flip to private sends a delete). */
+  /** Per tenant: rows (`type:id`) public streams have seen as public (so a flip to private sends a delete). */
   private readonly knownPublic = new Map<string, Set<string>>()
   private publicQueue: Promise<void> = Promise.resolve()
   readonly tenants: TenantGate
@@ -87,22 +93,22 @@ export class StreamDispatcher {
     this.registry.applyMembership(activity)
     if (!this.tenants.isActive(activity.tenantId)) return
     for (const subscriber of this.registry.recipients(activity)) this.deliver(subscriber.connection, activity)
-    if (activity.entityType === 'page' && this.publicByTenant.has(activity.tenantId)) {
+    if (this.publicByTenant.has(activity.tenantId)) {
       // Visibility needs a query; a chain keeps public events in bus order.
       this.publicQueue = this.publicQueue.then(() => this.dispatchPublic(activity)).catch(this.deps.onError)
     }
   }
 
-  /** The public view of a page change: a change while public, a delete when it stops being public. */
+  /** The public view of a change: a change while public, a delete when it stops being public. */
   private async publicView(activity: ActivityMessage): Promise<ActivityMessage | undefined> {
     const known = this.knownPublic.get(activity.tenantId) ?? new Set<string>()
     this.knownPublic.set(activity.tenantId, known)
-    const visible = activity.action !== 'delete' && await this.deps.pageIsPublic(activity.tenantId, activity.entityId)
-    if (visible) {
-      known.add(activity.entityId)
+    const key = `${activity.entityType}:${activity.entityId}`
+    if (await this.isPublicNow(activity.tenantId, activity)) {
+      known.add(key)
       return activity
     }
-    if (!known.delete(activity.entityId)) return undefined
+    if (!known.delete(key)) return undefined
     return { ...activity, action: 'delete', changedFields: null }
   }
 
@@ -122,11 +128,16 @@ export class StreamDispatcher {
     }
   }
 
-  /** What a public stream replays: changes of pages that are public now. */
+  /** Is the row of this (non-delete) change in the tenant's public view now? */
+  private async isPublicNow(tenantId: string, activity: ActivityMessage): Promise<boolean> {
+    return activity.action !== 'delete' && this.deps.publicEntities.isPublic(activity.entityType, tenantId, activity.entityId)
+  }
+
+  /** What a public stream replays: changes of rows of public-read entities that are public now. */
   publicReplay(tenantId: string): Replay {
     return {
       filter: { kind: 'public', tenantId },
-      view: async (a) => (a.action !== 'delete' && await this.deps.pageIsPublic(tenantId, a.entityId) ? a : undefined),
+      view: async (a) => (await this.isPublicNow(tenantId, a) ? a : undefined),
     }
   }
 
@@ -136,7 +147,7 @@ export class StreamDispatcher {
     await this.open(subscriber.connection, cursor, this.userReplay(subscriber), () => this.registry.add(subscriber))
   }
 
-  /** Registers a public stream of one tenant's public pages, opened from `client` (an address). */
+  /** Registers a public stream of one tenant's public rows, opened from `client` (an address). */
   async openPublic(tenantId: string, client: string, connection: SseConnection, cursor: string | 'now'): Promise<void> {
     // The guard saw the tenant active; if it has just stopped being so, the stream ends at once.
     if (!this.tenants.isActive(tenantId)) return connection.end('server')

@@ -1,8 +1,9 @@
 import fp from 'fastify-plugin'
 import { sql } from 'kysely'
 import { Counter, Gauge } from 'prom-client'
-import { withContext, withPublicContext } from '../../db/rls.js'
+import { withContext } from '../../db/rls.js'
 import { type ActivityRow, toActivityMessage } from '../../sync/activity.js'
+import { PublicEntityTables } from '../../sync/public-entities.js'
 import { StreamDispatcher } from '../../sync/stream-dispatcher.js'
 
 declare module 'fastify' {
@@ -21,6 +22,7 @@ declare module 'fastify' {
 export default fp(async (fastify) => {
   if (!fastify.config.sync || !fastify.config.database) return
   const db = fastify.db
+  const publicEntities = new PublicEntityTables(db)
   const dispatcher = new StreamDispatcher({
     bus: fastify.activityBus,
     async readAfter(cursor, limit, filter) {
@@ -29,8 +31,7 @@ export default fp(async (fastify) => {
         (trx) => sql<ActivityRow>`select * from app.activities_for(${cursor}, ${limit})`.execute(trx), { readOnly: true })
       return rows.map(toActivityMessage)
     },
-    pageIsPublic: (tenantId, pageId) => withPublicContext(db, tenantId, async (trx) =>
-      (await trx.selectFrom('pages').select('id').where('id', '=', pageId).executeTakeFirst()) !== undefined),
+    publicEntities,
     tenantStatus: {
       inactive: async () => (await db.selectFrom('tenants').select('id').where('status', '!=', 'active').execute()).map((t) => t.id),
       isActive: async (tenantId) => (await db.selectFrom('tenants').select('status').where('id', '=', tenantId).executeTakeFirst())?.status === 'active',
