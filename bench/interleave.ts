@@ -52,3 +52,14 @@ export function ratioOf(results: Map<string, RoundResult[]>, a: string, b: strin
   const bs = results.get(b)!
   return spreadOf(as.map((x, i) => x.rps / bs[i]!.rps))
 }
+
+/**
+ * The same ratio from CPU per request (server + database) instead of throughput: `b`'s CPU per
+ * request over `a`'s, per round. Steadier on a shared machine, where req/s follows the neighbours.
+ */
+export function cpuRatioOf(results: Map<string, RoundResult[]>, a: string, b: string): Spread {
+  const cpu = (r: RoundResult) => r.serverCpuUs + r.dbCpuUs
+  const as = results.get(a)!
+  const bs = results.get(b)!
+  return spreadOf(as.map((x, i) => cpu(bs[i]!) / cpu(x)))
+}

@@ -28,10 +28,10 @@ export interface Server {
 
 /**
  * Spawns a bench server script (tsx) in its own process and resolves its URL once it prints
- * `listening <url>`. `nodeArgs` go before the script (e.g. `--cpu-prof`).
+ * `listening <url>`. `nodeArgs` go before the script (e.g. `--import ./bench/profiler.ts`).
  */
 export async function spawnServer(script: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<Server> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, script], {
     env: { ...process.env, FASTIFY_AUTOLOAD_TYPESCRIPT: '1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })

@@ -107,7 +107,7 @@ export async function streamBench(setup: StreamSetup): Promise<{ rows: Row[]; ve
   }
 
   // Dispatch cost: changes that concern one stream (the watcher), with few or many streams of another organization open.
-  const events = quick ? 1_000 : 3_000
+  const events = quick ? 1_000 : 5_000
   const watcher = await subscribe(url, fixture.cookies.reader)
   const dispatch = async () => (await timedBulk(setup, watcher, [fixture.events.id], events)).cpuUsPerChange
   const few = 10
