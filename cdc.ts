@@ -15,6 +15,10 @@ if (!env.CDC_DATABASE_URL || !env.CDC_SECRET) {
   console.error('Invalid environment:\n  CDC_DATABASE_URL and CDC_SECRET are required for the CDC worker process')
   process.exit(1)
 }
+if (env.SYNC_SOURCE === 'notify') {
+  console.error('SYNC_SOURCE=notify: the database records changes itself; there is no CDC worker to run')
+  process.exit(1)
+}
 const worker = await startCdcWorker({ cdcUrl: env.CDC_DATABASE_URL, cdcSecret: env.CDC_SECRET, ingestUrl: ingestUrlFor(env), log })
 log.info('cdc worker started')
 closeWithGrace({ delay: 10_000, logger: log }, async () => { await worker.stop() })

@@ -7,6 +7,7 @@ import { type Env, loadApiEnv, loadEnvOrExit } from './config/env.js'
 import { optionsFromEnv } from './config/env-options.js'
 import { type DatabaseUrls, bootEmbedded, bootExisting, developmentSecrets } from './db/bootstrap.js'
 import { seedAdminMessages, seedSystemAdmin } from './db/seed.js'
+import { applySyncSource } from './db/sync-source.js'
 import { logOutputFor, serverOptions } from './lib/logger.js'
 import type { CdcWorker } from './sync/cdc-worker.js'
 import { ingestUrlFor, startCdcWorker } from './sync/start-worker.js'
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
 
   try {
     database = await bootDatabase(env, (line) => app.log.debug({ postgres: line.trim() }, 'embedded postgres'))
+    // SYNC_SOURCE: the notify source's triggers record only where the database is set to it.
+    if (env.DEV_MODE === 'full' && database?.adminUrl) await applySyncSource(database.adminUrl, env.SYNC_SOURCE)
     if (database?.adminUrl && env.SEED_ADMIN_EMAIL && env.SEED_ADMIN_PASSWORD) {
       const result = await seedSystemAdmin(database.adminUrl, env.SEED_ADMIN_EMAIL, env.SEED_ADMIN_PASSWORD)
       app.log.info(seedAdminMessages[result](env.SEED_ADMIN_EMAIL))
@@ -55,10 +58,11 @@ async function main(): Promise<void> {
     const address = await app.listen({ port: env.PORT, host: env.HOST })
     app.log.info(`Strata listening on ${address} — API docs at ${address}/docs`)
     const cdcSecret = app.config.cdcSecret
-    if (env.DEV_MODE === 'full' && database?.cdcUrl && cdcSecret) {
+    const replication = env.DEV_MODE === 'full' && env.SYNC_SOURCE === 'replication'
+    if (replication && database?.cdcUrl && cdcSecret) {
       const { port } = app.server.address() as { port: number }
       worker = await startCdcWorker({ cdcUrl: database.cdcUrl, cdcSecret, ingestUrl: ingestUrlFor({ PORT: port }), log: app.log.child({ component: 'cdc' }) })
-    } else if (env.DEV_MODE === 'full') {
+    } else if (replication) {
       app.log.warn('sync engine without a CDC worker in this process (CDC_DATABASE_URL and CDC_SECRET start one); run npm run start:cdc')
     }
     const demo = database?.demo

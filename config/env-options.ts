@@ -12,7 +12,7 @@ export function optionsFromEnv(env: Env, database: DatabaseUrls | undefined): St
   const development = env.NODE_ENV === 'development'
   return {
     tenancy: env.TENANCY,
-    sync: env.DEV_MODE === 'full' ? { source: 'replication' } : false,
+    sync: env.DEV_MODE === 'full' ? { source: env.SYNC_SOURCE } : false,
     database: database ? { url: database.url, adminUrl: database.adminUrl } : false,
     appUrl: env.APP_URL,
     cdcSecret: env.CDC_SECRET ?? database?.cdcSecret,

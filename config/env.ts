@@ -13,6 +13,8 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEV_MODE: z.enum(['none', 'core', 'full']).default('full'),
+  /** Where the sync engine takes changes from (`DEV_MODE=full`): logical replication, or triggers + NOTIFY. */
+  SYNC_SOURCE: z.enum(['replication', 'notify']).default('replication'),
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_ADMIN_URL: postgresUrl.optional(),
   CDC_DATABASE_URL: postgresUrl.optional(),
@@ -60,8 +62,8 @@ type SecretName = 'COOKIE_SECRET' | 'CDC_SECRET'
 /** The secrets the API process signs or authenticates with in this mode (SPEC §2). */
 function apiSecretsFor(env: Env): SecretName[] {
   if (env.DEV_MODE === 'none') return []
-  // The sync engine accepts the CDC worker's WebSocket, which the CDC secret authenticates.
-  return env.DEV_MODE === 'full' ? ['COOKIE_SECRET', 'CDC_SECRET'] : ['COOKIE_SECRET']
+  // The replication source accepts the CDC worker's WebSocket, which the CDC secret authenticates.
+  return env.DEV_MODE === 'full' && env.SYNC_SOURCE === 'replication' ? ['COOKIE_SECRET', 'CDC_SECRET'] : ['COOKIE_SECRET']
 }
 
 /**

@@ -2,6 +2,7 @@
 import { loadEnvOrExit } from '../config/env.js'
 import { migrateToLatest } from '../db/migrate.js'
 import { roleNamesFor } from '../db/roles.js'
+import { applySyncSource } from '../db/sync-source.js'
 
 const env = loadEnvOrExit()
 if (!env.DATABASE_ADMIN_URL || !env.DATABASE_URL || !env.CDC_DATABASE_URL) {
@@ -11,3 +12,5 @@ if (!env.DATABASE_ADMIN_URL || !env.DATABASE_URL || !env.CDC_DATABASE_URL) {
 const result = await migrateToLatest(env.DATABASE_ADMIN_URL, roleNamesFor({ runtimeUrl: env.DATABASE_URL, cdcUrl: env.CDC_DATABASE_URL }))
 for (const r of result.results ?? []) console.log(`${r.status}: ${r.migrationName}`)
 if (!result.results?.length) console.log('no pending migrations')
+await applySyncSource(env.DATABASE_ADMIN_URL, env.SYNC_SOURCE)
+console.log(`sync source: ${env.SYNC_SOURCE}`)
