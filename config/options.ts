@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { AuthorMigrations } from '../db/migrate.js'
+import type { AnyEntity } from '../entities/definition.js'
 
 /**
  * Registration options of the Strata plugin (SPEC §1): the single place where every option is
@@ -107,6 +108,12 @@ export const strataOptionsSchema = z.object({
    */
   migrations: z.custom<AuthorMigrations>((value) => typeof value === 'function' || (typeof value === 'object' && value !== null),
     'a record of migrations or a function of the role names').optional(),
+  /**
+   * A plugin author's entities (SPEC §12), registered after pages and attachments; each gets its
+   * routes at once. A plugin may also call `fastify.entities.register` before the app is ready.
+   */
+  entities: z.array(z.custom<AnyEntity>((value) => typeof value === 'object' && value !== null && 'type' in value && 'table' in value,
+    'an entity declared with defineEntity')).default([]),
 }).refine((options) => !options.database || options.cookieSecret, {
   path: ['cookieSecret'], message: 'required when a database is configured (it signs the session cookie)',
 })

@@ -1,50 +1,66 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { AppError } from '../../lib/errors.js'
-import { errorSchema, listOf, paginationQuery } from '../../lib/schemas.js'
-import { pageSchema, toPageDto } from '../pages/schemas.js'
 import { containsPattern } from '../../db/search.js'
+import type { AnyEntity } from '../../entities/definition.js'
+import { type AnyRow, column, entityNotFound, entityTable } from '../../entities/routes.js'
+import type { ScopedDb } from '../../db/rls.js'
+import { errorSchema, listOf, paginationQuery } from '../../lib/schemas.js'
 
 const tenantParams = z.object({ tenantId: z.string() })
 
 /**
- * Unauthenticated reads of one tenant's public pages (SPEC §5), through the public RLS
- * context: the database itself only returns published pages with public access.
+ * Unauthenticated reads of one tenant's rows of every entity with a public read (SPEC §5, §12),
+ * through the public RLS context: the database itself returns only the rows its public-read
+ * predicate admits (published pages with public access).
  */
-const publicRoutes: FastifyPluginAsyncZod = async (fastify) => {
+const publicRoutes: FastifyPluginAsync = async (fastify) => {
   if (!fastify.config.publicAccess) return
+  fastify.entities.each((definition) => {
+    if (definition.publicRead) registerPublicReads(fastify, definition)
+  })
+}
 
-  fastify.get('/public/:tenantId/pages', {
+function registerPublicReads(fastify: FastifyInstance, definition: AnyEntity): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>()
+  const { table, type, list } = definition
+  const sortKeys = Object.keys(list.sort) as [string, ...string[]]
+  const from = (db: ScopedDb) => {
+    const scoped = entityTable(db, definition)
+    return scoped.db.selectFrom(scoped.table)
+  }
+
+  app.get(`/public/:tenantId/${table}`, {
     config: { guards: ['public'] },
     schema: {
       tags: ['public'],
-      summary: 'Published public pages of a tenant',
+      summary: `Public ${table} of a tenant`,
       params: tenantParams,
-      querystring: paginationQuery.extend({ sort: z.enum(['createdAt', 'title']).default('createdAt'), order: z.enum(['asc', 'desc']).default('desc') }),
-      response: { 200: listOf(pageSchema), 400: errorSchema, 404: errorSchema },
+      querystring: paginationQuery.extend({ sort: z.enum(sortKeys).default(sortKeys[0]), order: z.enum(['asc', 'desc']).default('desc') }),
+      response: { 200: listOf(definition.dto), 400: errorSchema, 404: errorSchema },
     },
   }, async (request) => {
-    const { limit, offset, q, sort, order } = request.query
-    let base = request.db.selectFrom('pages')
-    if (q) base = base.where('title', 'ilike', containsPattern(q))
-    const rows = await base.selectAll().orderBy(sort === 'title' ? 'title' : 'created_at', order).orderBy('id', order)
+    const { limit, offset, q, sort, order } = request.query as z.infer<typeof paginationQuery> & { sort: string }
+    let base = from(request.db)
+    if (q && list.search) base = base.where(column(list.search), 'ilike', containsPattern(q))
+    const rows = await base.selectAll().orderBy(column(list.sort[sort]!), order).orderBy('id', order)
       .limit(limit).offset(offset).execute()
     const { total } = await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()
-    return { items: rows.map(toPageDto), total: Number(total) }
+    return { items: rows.map((row) => definition.toDto(row as AnyRow)), total: Number(total) }
   })
 
-  fastify.get('/public/:tenantId/pages/:id', {
+  app.get(`/public/:tenantId/${table}/:id`, {
     config: { guards: ['public'] },
     schema: {
       tags: ['public'],
-      summary: 'One published public page',
+      summary: `One public ${type}`,
       params: tenantParams.extend({ id: z.uuid() }),
-      response: { 200: pageSchema, 404: errorSchema },
+      response: { 200: definition.dto, 404: errorSchema },
     },
   }, async (request) => {
-    const page = await request.db.selectFrom('pages').selectAll().where('id', '=', request.params.id).executeTakeFirst()
-    if (!page) throw new AppError(404, 'page_not_found', 'info', { entityType: 'page' })
-    return toPageDto(page)
+    const row = await from(request.db).selectAll().where('id', '=', request.params.id).executeTakeFirst()
+    if (!row) throw entityNotFound(definition)
+    return definition.toDto(row as AnyRow)
   })
 }
 

@@ -1,7 +1,10 @@
 import { z } from 'zod'
-import type { Page } from '../../db/schema.js'
-import { examples } from '../../lib/examples.js'
-import { timestamp } from '../../lib/schemas.js'
+import type { Page } from '../db/schema.js'
+import { examples } from '../lib/examples.js'
+import { timestamp } from '../lib/schemas.js'
+import { defaultRules, defineEntity } from './definition.js'
+
+/** Pages of an organization: CRUD with status and public access (SPEC §5). */
 
 export const pageStatus = z.enum(['draft', 'published', 'archived'])
 
@@ -18,6 +21,8 @@ export const pageSchema = z.object({
   updatedAt: timestamp,
 }).meta({ id: 'Page', example: (({ can: _can, ...page }) => page)(examples.page) })
 
+export type PageDto = z.infer<typeof pageSchema>
+
 export const createPageBody = z.object({
   title: z.string().trim().min(1).max(500),
   content: z.string().max(200_000).default(''),
@@ -33,7 +38,7 @@ export const updatePageBody = z.object({
 }).refine((b) => Object.values(b).some((v) => v !== undefined), 'at least one field is required')
   .meta({ example: { status: 'published', publicAccess: true } })
 
-export function toPageDto(p: Page): z.infer<typeof pageSchema> {
+export function toPageDto(p: Page): PageDto {
   return {
     id: p.id, tenantId: p.tenant_id, organizationId: p.organization_id, title: p.title, content: p.content,
     status: p.status, publicAccess: p.public_access, createdBy: p.created_by,
@@ -47,5 +52,29 @@ export function toPageColumns(body: Partial<z.infer<typeof createPageBody>>): Pa
     ...(body.content !== undefined ? { content: body.content } : {}),
     ...(body.status !== undefined ? { status: body.status } : {}),
     ...(body.publicAccess !== undefined ? { public_access: body.publicAccess } : {}),
+  }
+}
+
+export const pages = defineEntity({
+  type: 'page',
+  table: 'pages',
+  dto: pageSchema,
+  create: createPageBody,
+  update: updatePageBody,
+  toDto: toPageDto,
+  toColumns: toPageColumns,
+  list: {
+    sort: { createdAt: 'created_at', title: 'title', updatedAt: 'updated_at', status: 'status' },
+    search: 'title',
+    filters: { status: pageStatus.optional() },
+    filter: (query) => [['status', query.status]],
+  },
+  rules: defaultRules,
+  publicRead: { sql: "public_access and status = 'published'", matches: (row) => row.public_access && row.status === 'published' },
+})
+
+declare module './definition.js' {
+  interface StrataEntities {
+    page: PageDto
   }
 }

@@ -1,0 +1,159 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { Generated, Kysely } from 'kysely'
+import { v7 as uuid } from 'uuid'
+import { z } from 'zod'
+import { type ScopedDb, withContext } from '../db/rls.js'
+import { containsPattern } from '../db/search.js'
+import { AppError } from '../lib/errors.js'
+import { type Can, type EntityRef, type Subject, getAllowedActions, getAllowedActionsBatch } from '../lib/permissions.js'
+import { batchResult, canSchema, errorSchema, guardErrors, idsBody, listOf, paginationQuery } from '../lib/schemas.js'
+import { type AnyEntity, type EntityRow, defaultRules } from './definition.js'
+
+/** A row of any entity table: the columns every entity has, and its own. */
+export type AnyRow = EntityRow & Record<string, unknown>
+
+/**
+ * Kysely over entity tables known only at run time (an author's `tasks` is not in `db/schema.ts`).
+ * The one loosely typed view of the database: the entity's table is typed as a table named `entity`
+ * with the columns every entity has (the SQL names `definition.table`); the declaration's own
+ * columns (checked against its row type by `defineEntity`) go through `column`, rows come back as
+ * `AnyRow`, and the zod schemas, `toDto` and `toColumns` give the types back at the edges.
+ */
+export function entityTable(db: ScopedDb, definition: AnyEntity) {
+  return { db: db as unknown as Kysely<{ entity: EntityTable }>, table: definition.table as 'entity' }
+}
+type EntityTable = Omit<EntityRow, 'created_at' | 'updated_at'> & { created_at: Generated<Date>; updated_at: Generated<Date> }
+export const column = (name: string) => name as keyof EntityTable
+
+export const entityNotFound = (definition: AnyEntity) =>
+  new AppError(404, `${definition.type}_not_found`, 'info', { entityType: definition.type })
+
+const orgParams = z.object({ tenantId: z.string(), orgId: z.string() })
+const entityParams = orgParams.extend({ id: z.uuid() })
+
+/**
+ * The five routes of SPEC §5's pages shape for one declared entity: create, list, read, update
+ * and batch delete under `/:tenantId/:orgId/<table>`, behind the auth, tenant and org guards,
+ * with `can` from the declared rules.
+ */
+export function registerEntityRoutes(fastify: FastifyInstance, definition: AnyEntity): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>()
+  const { table, type: entityType, list } = definition
+  const rules = definition.rules ?? defaultRules
+  const path = `/:tenantId/:orgId/${table}`
+  const tags = [table]
+  const config = { guards: ['auth', 'tenant', 'org'] as ['auth', 'tenant', 'org'] }
+  const withCan = definition.dto.extend({ can: canSchema })
+  const ref = (row: AnyRow): EntityRef => ({ rules, organizationId: row.organization_id, row })
+  const present = (row: AnyRow, can: Can) => ({ ...definition.toDto(row), can }) as z.infer<typeof withCan>
+  const forbidden = (action: string) => new AppError(403, 'forbidden', 'warn', { message: `Not allowed to ${action} this ${entityType}`, entityType })
+  const from = (scoped: ScopedDb) => {
+    const { db, table } = entityTable(scoped, definition)
+    return db.selectFrom(table)
+  }
+  const subjectOf = (request: { subject: Subject | null }) => request.subject!
+  const useCache = definition.cache !== false
+
+  const findOne = async (db: ScopedDb, organizationId: string, id: string) =>
+    await from(db).selectAll().where('id', '=', id).where('organization_id', '=', organizationId).executeTakeFirst() as AnyRow | undefined
+  // Read-your-writes: this instance's cache forgets what it wrote once the write is visible,
+  // without waiting for the CDC event (which may come late, or never without a worker).
+  const forgetOnCommit = (request: FastifyRequest, ids: string[]) => request.afterCommit(async () => {
+    for (const id of ids) fastify.entityCache?.invalidate(entityType, id)
+  })
+
+  app.post(path, {
+    config,
+    schema: { tags, summary: `Create a ${entityType}`, params: orgParams, body: definition.create, response: { 201: withCan, 400: errorSchema, ...guardErrors } },
+  }, async (request, reply) => {
+    const organization = request.organization!
+    const subject = subjectOf(request)
+    if (!getAllowedActions(subject, { rules, organizationId: organization.id }).create) throw forbidden('create')
+    const { db, table } = entityTable(request.db, definition)
+    const row = await db.insertInto(table).values({
+      ...definition.toColumns(request.body),
+      id: uuid(), tenant_id: organization.tenant_id, organization_id: organization.id, created_by: request.user!.id,
+    }).returningAll().executeTakeFirstOrThrow() as AnyRow
+    reply.code(201)
+    return present(row, getAllowedActions(subject, ref(row)))
+  })
+
+  const sortKeys = Object.keys(list.sort) as [string, ...string[]]
+  const listQuery = paginationQuery.extend({ sort: z.enum(sortKeys).default(sortKeys[0]), ...list.filters })
+  app.get(path, {
+    config,
+    schema: { tags, summary: `List ${table} of the organization`, params: orgParams, querystring: listQuery, response: { 200: listOf(withCan), 400: errorSchema, ...guardErrors } },
+  }, async (request) => {
+    const query = request.query as z.infer<typeof listQuery>
+    let base = from(request.db).where('organization_id', '=', request.organization!.id)
+    if (query.q && list.search) base = base.where(column(list.search), 'ilike', containsPattern(query.q))
+    for (const [name, value] of list.filter?.(query) ?? []) {
+      if (value !== undefined) base = base.where(column(name), '=', value as string)
+    }
+    // One round trip: the page and, through a window, the total of the filtered list.
+    const page = await base.selectAll().select((eb) => eb.fn.countAll<string>().over().as('full_count'))
+      .orderBy(column(list.sort[query.sort]!), query.order).orderBy('id', query.order)
+      .limit(query.limit).offset(query.offset).execute()
+    // Past the end there is no row to carry the total: count separately then.
+    const total = page[0]?.full_count
+      ?? (query.offset > 0 ? (await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n : 0)
+    const rows: AnyRow[] = page.map(({ full_count: _count, ...row }) => row as AnyRow)
+    const cans = getAllowedActionsBatch(subjectOf(request), rows.map(ref))
+    return { items: rows.map((row, i) => present(row, cans[i]!)), total: Number(total) }
+  })
+
+  // The hot read (SPEC §9): served from the entity cache when it is on (and the entity did not
+  // opt out), re-authorized on every hit; a miss runs one query in the caller's RLS context,
+  // shared by concurrent identical reads.
+  app.get(`${path}/:id`, {
+    config: { ...config, rlsTransaction: false },
+    schema: { tags, summary: `Read a ${entityType}`, params: entityParams, response: { 200: withCan, ...guardErrors } },
+  }, async (request, reply) => {
+    const organization = request.organization!
+    const load = () => withContext(fastify.db, request.rlsContext!, (trx) => findOne(trx, organization.id, request.params.id))
+    const cache = useCache ? fastify.entityCache : null
+    // Only callers of the same organization share a query: they all see the same rows.
+    const { row, source } = cache
+      ? await cache.read(entityType, request.params.id, organization.id, load) as { row: AnyRow | undefined; source: string }
+      : { row: await load(), source: 'MISS' }
+    reply.header('x-cache', source)
+    if (!row || row.organization_id !== organization.id) throw entityNotFound(definition)
+    const can = getAllowedActions(subjectOf(request), ref(row))
+    if (!can.read) throw entityNotFound(definition)
+    return present(row, can)
+  })
+
+  app.put(`${path}/:id`, {
+    config,
+    schema: { tags, summary: `Update a ${entityType}`, params: entityParams, body: definition.update, response: { 200: withCan, 400: errorSchema, ...guardErrors } },
+  }, async (request) => {
+    const subject = subjectOf(request)
+    const row = await findOne(request.db, request.organization!.id, request.params.id)
+    if (!row) throw entityNotFound(definition)
+    if (!getAllowedActions(subject, ref(row)).update) throw forbidden('update')
+    const { db, table } = entityTable(request.db, definition)
+    const updated = await db.updateTable(table)
+      .set({ ...definition.toColumns(request.body), updated_at: new Date() })
+      .where('id', '=', row.id).returningAll().executeTakeFirstOrThrow() as AnyRow
+    forgetOnCommit(request, [updated.id])
+    return present(updated, getAllowedActions(subject, ref(updated)))
+  })
+
+  app.delete(path, {
+    config,
+    schema: { tags, summary: `Delete ${table}; ids I may not delete are returned in rejectedIds`, params: orgParams, body: idsBody, response: { 200: batchResult(z.object({ id: z.uuid() })), 400: errorSchema, ...guardErrors } },
+  }, async (request) => {
+    const subject = subjectOf(request)
+    const rows = await from(request.db).selectAll().where('organization_id', '=', request.organization!.id)
+      .where('id', 'in', request.body.ids).execute() as AnyRow[]
+    const allowed = rows.filter((row) => getAllowedActions(subject, ref(row)).delete).map((row) => row.id)
+    const { db, table } = entityTable(request.db, definition)
+    const deleted = allowed.length
+      ? await db.deleteFrom(table).where('id', 'in', allowed).returning('id').execute()
+      : []
+    forgetOnCommit(request, deleted.map((d) => d.id))
+    const done = new Set(deleted.map((d) => d.id))
+    return { data: deleted, rejectedIds: request.body.ids.filter((id) => !done.has(id)) }
+  })
+}
