@@ -37,8 +37,12 @@ export function categoryOf(url: string, functionName: string): string {
   return 'other dependencies'
 }
 
-/** The categories a sample is charged to when they are anywhere on its stack: the request path's features. */
-const features = new Set(categories.slice(0, 14).map(([name]) => name))
+/**
+ * Code that works for whoever calls it: a sample in it is charged to the nearest caller outside
+ * these (helmet's `setHeader` counts for helmet). Fastify's hook runner is not one of them, so
+ * what runs after a hook's `done()` is not charged to that hook.
+ */
+const generic = new Set(['node http/net/streams', 'V8 builtins / native', 'other dependencies'])
 const place = (url: string, line: number) => `${url.replace(/^file:\/\/\/work\/main\//, '').replace(/^.*node_modules\//, '')}:${line + 1}`
 
 export interface Share {
@@ -55,8 +59,9 @@ export interface ProfileSummary {
   /** Self time by category of the function itself. */
   selfByCategory: Share[]
   /**
-   * Every sample charged to the nearest feature on its stack (helmet, metrics, …): a header set by
-   * helmet's hook counts for helmet, not for node:http. Samples under no feature keep their own category.
+   * Every sample charged to the nearest frame on its stack that is not generic code (node:http,
+   * V8 builtins, other libraries): a header set by helmet's hook counts for helmet, a socket
+   * write under Fastify's reply for the reply. Samples with no such frame keep their own category.
    */
   byFeature: Share[]
 }
@@ -84,7 +89,8 @@ export function summarize(profile: CpuProfile, top = 25): ProfileSummary {
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)!.callFrame
       const c = categoryOf(frame.url, frame.functionName)
-      if (features.has(c)) {
+      if (c === '(root)') break
+      if (!generic.has(c)) {
         charged = c
         break
       }

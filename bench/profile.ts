@@ -88,7 +88,7 @@ try {
     sections.push(
       `## ${label}`, '',
       `${rps} req/s and ${cpuUs.toFixed(1)} µs of server CPU per request while profiled (autocannon, 10 connections, ${seconds} s; the profiler adds some); ${summary.busy} busy samples; ${path.relative('.', file)}.`, '',
-      '### By feature on the stack (each sample charged to the nearest feature of the request path)', '',
+      '### By feature (each sample charged to its nearest caller that is not generic code: a header helmet sets counts for helmet)', '',
       ...table(summary.byFeature, 'feature', cpuUs), '',
       '### Self time by category', '',
       ...table(summary.selfByCategory, 'category', cpuUs), '',
