@@ -4,8 +4,6 @@ import { examples } from '../lib/examples.js'
 import { timestamp } from '../lib/schemas.js'
 import { defaultRules, defineEntity } from './definition.js'
 
-/** Attachment metadata of an organization (no object storage; SPEC §5). */
-
 export const attachmentSchema = z.object({
   id: z.uuid(),
   tenantId: z.string(),
@@ -36,6 +34,7 @@ const updateAttachmentBody = z.object({
 }).refine((b) => b.filename !== undefined || b.contentType !== undefined, 'filename or contentType is required')
   .meta({ example: { filename: 'architecture.png' } })
 
+/** Attachment metadata of an organization (no object storage; SPEC §5). */
 export const attachments = defineEntity({
   type: 'attachment',
   table: 'attachments',

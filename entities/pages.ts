@@ -4,8 +4,6 @@ import { examples } from '../lib/examples.js'
 import { timestamp } from '../lib/schemas.js'
 import { defaultRules, defineEntity } from './definition.js'
 
-/** Pages of an organization: CRUD with status and public access (SPEC §5). */
-
 export const pageStatus = z.enum(['draft', 'published', 'archived'])
 
 export const pageSchema = z.object({
@@ -55,6 +53,7 @@ export function toPageColumns(body: Partial<z.infer<typeof createPageBody>>): Pa
   }
 }
 
+/** Pages of an organization: CRUD with status and public access (SPEC §5). */
 export const pages = defineEntity({
   type: 'page',
   table: 'pages',

@@ -63,7 +63,7 @@ declare module 'fastify' {
 /** The registry, with the core entities first, then the `entities` option's. */
 export default fp(async (fastify) => {
   const registry = new EntityRegistry()
-  for (const definition of [pages, attachments, ...fastify.config.entities]) registry.register(definition as AnyEntity)
+  for (const definition of [pages, attachments, ...fastify.config.entities]) registry.register(definition)
   fastify.decorate('entities', registry)
   fastify.addHook('onReady', async () => registry.seal())
 }, { name: 'entities', dependencies: ['config'] })

@@ -117,6 +117,7 @@ t.test('a plugin registered after Strata adds an entity and its routes; after re
   t.ok(app.hasRoute({ method: 'POST', url: '/:tenantId/:orgId/memos' }), 'create')
   t.ok(app.hasRoute({ method: 'GET', url: '/:tenantId/:orgId/memos/:id' }), 'read')
   t.ok(app.hasRoute({ method: 'DELETE', url: '/:tenantId/:orgId/memos' }), 'batch delete')
+  t.equal((await app.inject({ method: 'GET', url: '/main/org-x/memos' })).statusCode, 401, 'behind the guards')
   const late = defineEntity({ ...notes, type: 'late', table: 'lates' })
   t.throws(() => app.entities.register(late), /entity "late" registered after the app is ready/)
   t.equal(app.entities.get('late'), undefined)
