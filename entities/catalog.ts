@@ -18,6 +18,7 @@ interface EntityFacts {
   commands: string[]
   immutable: boolean
   record_change: boolean
+  counted: boolean
   missing_grants: string[]
   published: boolean
   replica_full: boolean
@@ -26,6 +27,9 @@ interface EntityFacts {
 const commands = ['SELECT', 'INSERT', 'UPDATE', 'DELETE']
 // pg_trigger.tgtype bits: ROW (1), INSERT (4), DELETE (8), UPDATE (16).
 const rowInsertDeleteUpdate = 1 | 4 | 8 | 16
+const row = 1
+const insert = 4
+const del = 8
 
 /**
  * The per-entity catalog check (SPEC §4.5, §12): for each entity of `app.entity_types` (and each
@@ -41,7 +45,7 @@ export async function checkEntities<T>(db: Kysely<T>, options: EntityCatalogOpti
   const { rows } = await sql<EntityFacts>`
     with e as (select entity_type, table_name, to_regclass('public.' || quote_ident(table_name)) as oid from app.entity_types),
     trig as (
-      select t.tgrelid, t.tgfoid, t.tgtype,
+      select t.tgrelid, t.tgfoid, t.tgtype, t.tgnewtable, t.tgoldtable,
         string_to_array(encode(t.tgargs, 'escape'), '\\000') as args
       from pg_trigger t where not t.tgisinternal and t.tgenabled <> 'D'
     )
@@ -54,6 +58,13 @@ export async function checkEntities<T>(db: Kysely<T>, options: EntityCatalogOpti
         and ${sql.lit(`{${immutableEntityColumns.join(',')}}`)}::text[] <@ trig.args) as immutable,
       exists (select 1 from trig where trig.tgrelid = e.oid and trig.tgfoid = 'app.record_change'::regproc
         and (trig.tgtype & ${sql.lit(rowInsertDeleteUpdate)}) = ${sql.lit(rowInsertDeleteUpdate)} and trig.args[1] = e.entity_type) as record_change,
+      -- The list's maintained total (migration 0013; not required before it): a statement-level
+      -- count of inserts and of deletes, each with its transition table.
+      (to_regproc('app.count_entity_rows') is null or (
+        exists (select 1 from trig where trig.tgrelid = e.oid and trig.tgfoid = to_regproc('app.count_entity_rows')
+          and (trig.tgtype & ${sql.lit(row | insert)}) = ${sql.lit(insert)} and trig.tgnewtable = 'new_rows' and trig.args[1] = e.entity_type)
+        and exists (select 1 from trig where trig.tgrelid = e.oid and trig.tgfoid = to_regproc('app.count_entity_rows')
+          and (trig.tgtype & ${sql.lit(row | del)}) = ${sql.lit(del)} and trig.tgoldtable = 'old_rows' and trig.args[1] = e.entity_type))) as counted,
       array(select p from unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p
         where e.oid is null or not has_table_privilege(current_user, e.oid, p)) as missing_grants,
       ${publication === false ? sql`true` : sql`exists (select 1 from pg_publication_tables pt
@@ -86,6 +97,7 @@ export async function checkEntities<T>(db: Kysely<T>, options: EntityCatalogOpti
     if (!e.published) missing(`not in publication ${publication}`)
     if (!e.replica_full) missing('replica identity is not full')
     if (!e.record_change) missing(`no app.record_change('${e.type}') trigger for inserts, updates and deletes`)
+    if (!e.counted) missing(`no app.count_entity_rows('${e.type}') triggers for inserts and deletes (the list's total)`)
   }
   return problems
 }

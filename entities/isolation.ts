@@ -30,7 +30,13 @@ export const immutableEntityColumns = ['id', 'tenant_id', 'organization_id']
 export const policyNames = (table: string) => ['context_guard', 'select', 'insert', 'update', 'delete'].map((p) => `${table}_${p}`)
 
 /** Trigger names the helper creates, so the catalog check looks for the same ones. */
-export const triggerNames = (table: string) => ({ immutable: `${table}_immutable_columns`, recordChange: `${table}_record_change` })
+export const triggerNames = (table: string) => ({
+  immutable: `${table}_immutable_columns`,
+  recordChange: `${table}_record_change`,
+  countInserts: `${table}_count_inserts`,
+  countDeletes: `${table}_count_deletes`,
+  countTruncate: `${table}_count_truncate`,
+})
 
 /**
  * A member rule as a policy condition on the row's organization: a member (`true`), an admin
@@ -84,6 +90,33 @@ async function ensureOrganizationKey<T>(db: Kysely<T>, table: string): Promise<v
 }
 
 /**
+ * The maintained total of an entity's list (issue 16, migration 0013): one row per organization in
+ * `entity_counts`, kept by statement-level triggers (`app.count_entity_rows`, once per statement
+ * whatever its row count) in the writing transaction, so the unfiltered list reads one row instead
+ * of counting the organization. `membersRead`: every member reads every row (the read rule is
+ * `true`), so members may read the total too; otherwise only admins (others get an exact count of
+ * what they see). Backfilled in the caller's transaction: CREATE TRIGGER's lock keeps writers out
+ * until it commits, so no change is missed or counted twice.
+ */
+export async function applyEntityCount<T>(db: Kysely<T>, spec: Pick<EntityIsolationSpec, 'type' | 'table'>, membersRead: boolean): Promise<void> {
+  const { table, type } = spec
+  const triggers = triggerNames(table)
+  const readers = sql.lit(membersRead ? 'members' : 'admins')
+  for (const name of [triggers.countInserts, triggers.countDeletes, triggers.countTruncate]) {
+    await sql`drop trigger if exists ${sql.id(name)} on ${sql.table(table)}`.execute(db)
+  }
+  await sql`create trigger ${sql.id(triggers.countInserts)} after insert on ${sql.table(table)}
+    referencing new table as new_rows for each statement execute function app.count_entity_rows(${sql.lit(type)}, ${readers})`.execute(db)
+  await sql`create trigger ${sql.id(triggers.countDeletes)} after delete on ${sql.table(table)}
+    referencing old table as old_rows for each statement execute function app.count_entity_rows(${sql.lit(type)}, ${readers})`.execute(db)
+  await sql`create trigger ${sql.id(triggers.countTruncate)} after truncate on ${sql.table(table)}
+    for each statement execute function app.count_entity_rows(${sql.lit(type)}, ${readers})`.execute(db)
+  await sql`delete from entity_counts where entity_type = ${type}`.execute(db)
+  await sql`insert into entity_counts (tenant_id, organization_id, entity_type, n, members_read)
+    select tenant_id, organization_id, ${type}, count(*), ${membersRead} from ${sql.table(table)} group by tenant_id, organization_id`.execute(db)
+}
+
+/**
  * Everything tenant isolation needs on an author's org-scoped table, from its declaration (SPEC §4,
  * §12), for their migration to call as the migrating role:
  *
@@ -96,10 +129,12 @@ async function ensureOrganizationKey<T>(db: Kysely<T>, table: string): Promise<v
  * helpers Strata's own tables use); the immutability trigger; the runtime role's DML grants and the
  * CDC role's SELECT; publication membership with full replica identity (replication source) and
  * the outbox trigger (notify source: active only where the database is set to it); the row in
- * `app.entity_types` the CDC worker and the public stream read. Idempotent: running it again
- * (e.g. after changing the rules) replaces policies and triggers.
+ * `app.entity_types` the CDC worker and the public stream read; the maintained list total
+ * (`applyEntityCount`, from migration 0013 on). Idempotent: running it again (e.g. after
+ * changing the rules) replaces policies and triggers. One transaction (the caller's, if any).
  */
 export async function applyEntityIsolation<T>(db: Kysely<T>, spec: EntityIsolationSpec, roles: RoleNames, options: IsolationOptions = {}): Promise<void> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => applyEntityIsolation(trx, spec, roles, options))
   const { table, type } = spec
   if (!/^[a-z][a-z0-9_]{0,62}$/.test(table) || !/^[a-z][a-z0-9_]{0,62}$/.test(type)) {
     throw new Error(`entity "${type}" (${table}): type and table must match [a-z][a-z0-9_]*`)
@@ -133,4 +168,8 @@ export async function applyEntityIsolation<T>(db: Kysely<T>, spec: EntityIsolati
     insert into app.entity_types (entity_type, table_name, public_read)
     values (${type}, ${table}, ${spec.publicRead?.sql ?? null})
     on conflict (entity_type) do update set table_name = excluded.table_name, public_read = excluded.public_read`.execute(db)
+
+  // Migration 0011 applies this helper before 0013 creates the counts; 0013 then adds them.
+  const { rows: [counts] } = await sql<{ present: boolean }>`select to_regclass('public.entity_counts') is not null as present`.execute(db)
+  if (counts?.present) await applyEntityCount(db, spec, (spec.rules ?? defaultRules).read === true)
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import type { Generated, Kysely } from 'kysely'
+import { type Generated, type Kysely, sql } from 'kysely'
 import { v7 as uuid } from 'uuid'
 import { z } from 'zod'
 import { type ScopedDb, withContext } from '../db/rls.js'
@@ -9,6 +9,7 @@ import { AppError } from '../lib/errors.js'
 import { type Can, type EntityRef, type Subject, getAllowedActions, getAllowedActionsBatch } from '../lib/permissions.js'
 import { batchResult, canSchema, errorSchema, guardErrors, idsBody, listOf, paginationQuery } from '../lib/schemas.js'
 import { type AnyEntity, type EntityRow, defaultRules } from './definition.js'
+import { countMatches, countPreference, maintainedTotal } from './list-total.js'
 
 /** A row of any entity table: the columns every entity has, and its own. */
 export type AnyRow = EntityRow & Record<string, unknown>
@@ -84,23 +85,41 @@ export function registerEntityRoutes(fastify: FastifyInstance, definition: AnyEn
   app.get(path, {
     config,
     schema: { tags, summary: `List ${table} of the organization`, params: orgParams, querystring: listQuery, response: { 200: listOf(withCan), 400: errorSchema, ...guardErrors } },
-  }, async (request) => {
+  }, async (request, reply) => {
     const query = request.query as z.infer<typeof listQuery>
-    let base = from(request.db).where('organization_id', '=', request.organization!.id)
-    if (query.q && list.search) base = base.where(column(list.search), 'ilike', containsPattern(query.q))
-    for (const [name, value] of list.filter?.(query) ?? []) {
-      if (value !== undefined) base = base.where(column(name), '=', value as string)
+    const organizationId = request.organization!.id
+    let base = from(request.db).where('organization_id', '=', organizationId)
+    let filtered = false
+    if (query.q && list.search) {
+      base = base.where(column(list.search), 'ilike', containsPattern(query.q))
+      filtered = true
     }
-    // One round trip: the page and, through a window, the total of the filtered list.
-    const page = await base.selectAll().select((eb) => eb.fn.countAll<string>().over().as('full_count'))
+    for (const [name, value] of list.filter?.(query) ?? []) {
+      if (value === undefined) continue
+      base = base.where(column(name), '=', value as string)
+      filtered = true
+    }
+    const preferred = countPreference(request.headers.prefer)
+    const method = preferred ?? 'exact'
+    // One round trip: the page, and the total on each row: unfiltered, the maintained count (one
+    // row read); filtered and exact, a window over the matches; otherwise counted below.
+    const carry = !filtered ? maintainedTotal(organizationId, entityType) : method === 'exact' ? sql<string>`count(*) over ()` : sql<null>`null`
+    const page = await base.selectAll().select(carry.as('full_count'))
       .orderBy(column(list.sort[query.sort]!), query.order).orderBy('id', query.order)
       .limit(query.limit).offset(query.offset).execute()
-    // Past the end there is no row to carry the total: count separately then.
-    const total = page[0]?.full_count
-      ?? (query.offset > 0 ? (await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n : 0)
+    const carried = page[0]?.full_count
+    // Past the end no row carries the total; an empty first page has none; a caller who may not
+    // read the maintained count (RLS) sees only some rows: count what they see.
+    const known = carried ?? (!filtered && page.length === 0 && query.offset > 0
+      ? (await request.db.selectNoFrom(maintainedTotal(organizationId, entityType).as('n')).executeTakeFirstOrThrow()).n
+      : null)
+    const total = known != null ? Number(known)
+      : page.length === 0 && query.offset === 0 ? 0
+      : await countMatches(request.db, base, method)
+    if (preferred) reply.header('preference-applied', `count=${known != null && !filtered ? 'exact' : method}`)
     const rows: AnyRow[] = page.map(({ full_count: _count, ...row }) => row as AnyRow)
     const cans = getAllowedActionsBatch(subjectOf(request), rows.map(ref))
-    return { items: rows.map((row, i) => present(row, cans[i]!)), total: Number(total) }
+    return { items: rows.map((row, i) => present(row, cans[i]!)), total }
   })
 
   // The hot read (SPEC §9): served from the entity cache when it is on (and the entity did not

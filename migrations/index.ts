@@ -12,6 +12,7 @@ import { sessionRevocation } from './0009_session_revocation.js'
 import { apiTokens } from './0010_api_tokens.js'
 import { entityPlatform } from './0011_entity_platform.js'
 import { notifyCursor } from './0012_notify_cursor.js'
+import { entityCounts } from './0013_entity_counts.js'
 
 /**
  * Every migration, in order. Migrations are functions of the role names so grants follow the
@@ -31,5 +32,6 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
     '0010_api_tokens': apiTokens(roles),
     '0011_entity_platform': entityPlatform(roles),
     '0012_notify_cursor': notifyCursor(roles),
+    '0013_entity_counts': entityCounts(roles),
   }
 }
