@@ -1,17 +1,18 @@
 import { CdcWorker } from '../../sync/cdc-worker.js'
-import { type BuildOptions, type Teardown, eventually, syncOptions, testDatabase } from '../helper.js'
+import { type BuildExtras, type BuildOptions, type Teardown, eventually, syncOptions, testDatabase } from '../helper.js'
 import { world } from '../routes/world.js'
 
 const quiet = { info() {}, warn() {}, error() {} }
 
 /**
  * The route-test world (see `world`) with the sync engine on: the app listens on a real port
- * and a CDC worker streams the database's changes to it.
+ * and a CDC worker streams the database's changes to it. `extras.database`: one prepared before
+ * (e.g. with an author's migrations applied); `extras.routes`: plugins registered after Strata.
  */
-export async function syncWorld(t: Teardown, options: BuildOptions = {}) {
-  const database = await testDatabase(t)
+export async function syncWorld(t: Teardown, options: BuildOptions = {}, extras: BuildExtras = {}) {
+  const database = extras.database || await testDatabase(t)
   const sync = syncOptions(database)
-  const w = await world(t, { ...sync, ...options }, { database })
+  const w = await world(t, { ...sync, ...options }, { ...extras, database })
   const baseUrl = await w.app.listen({ port: 0, host: '127.0.0.1' })
   const worker = new CdcWorker({
     databaseUrl: database.cdcUrl, slot: `slot_${database.name}`, publication: 'strata_pub', log: quiet,
