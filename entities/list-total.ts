@@ -7,7 +7,8 @@ import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kyse
  *   where the entity's read rule is `true`, else admins); otherwise as filtered;
  * - filtered (`q`, filters), or a caller who sees only some rows: `exact` (the default) counts the
  *   matches, so its cost grows with their number; `planned` is the planner's estimate (EXPLAIN,
- *   no row read); `estimated` is exact up to `exactUpTo` matches and planned above.
+ *   no row read; RLS conditions can make it far off); `estimated` is exact up to `exactUpTo`
+ *   matches and planned above (never below `exactUpTo + 1`, which is known).
  * The method used is answered in `Preference-Applied` when the request named one.
  */
 export type CountMethod = 'exact' | 'planned' | 'estimated'
@@ -45,5 +46,6 @@ export async function countMatches(db: Db, matches: Matches, method: CountMethod
   if (method === 'exact') return Number((await matches.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
   const upTo = matches.select(sql.lit(1).as('one')).limit(exactUpTo + 1).as('m')
   const { n } = await db.selectFrom(upTo).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
-  return Number(n) > exactUpTo ? plannedCount(matches) : Number(n)
+  // Above the cap the planner may guess below what was just counted (RLS conditions skew it).
+  return Number(n) > exactUpTo ? Math.max(exactUpTo + 1, await plannedCount(matches)) : Number(n)
 }
