@@ -1,15 +1,14 @@
 import { sql } from 'kysely'
 import t from 'tap'
 import { v7 as uuid } from 'uuid'
-import { z } from 'zod'
 import { checkCatalog } from '../../db/catalog.js'
 import { createKysely, createRuntimePool } from '../../db/connection.js'
 import { defaultRoleNames } from '../../db/role-names.js'
 import { withContext, withPublicContext, withTenantContext } from '../../db/rls.js'
-import { type EntityRow, defineEntity } from '../../entities/definition.js'
 import { applyEntityIsolation } from '../../entities/isolation.js'
 import { seedTenants } from '../db/fixtures.js'
 import { testDatabase } from '../helper.js'
+import { createNotesTable, notes } from './notes.js'
 
 // An author's org-scoped table, created bare (no key to the organization, no RLS, no grants): the
 // helper must supply everything. Probes run as runtime_role on a pool of one connection.
@@ -19,36 +18,7 @@ const { users, orgs } = fx
 const runtime = createKysely(createRuntimePool({ url: database.runtimeUrl, max: 1 }))
 t.teardown(() => runtime.destroy())
 
-interface NoteRow extends EntityRow { body: string; assignee: string | null; shared: boolean }
-
-const noteDto = z.object({ id: z.uuid(), body: z.string(), assignee: z.uuid().nullable() })
-const notes = defineEntity({
-  type: 'note',
-  table: 'notes',
-  dto: noteDto,
-  create: z.object({ body: z.string() }),
-  update: z.object({ body: z.string().optional() }),
-  toDto: (row: NoteRow) => ({ id: row.id, body: row.body, assignee: row.assignee }),
-  toColumns: (body) => ({ ...(body.body !== undefined ? { body: body.body } : {}) }),
-  list: { sort: { created: 'created_at' } },
-  // members create and read; only the assignee (or an admin) updates; only admins delete
-  rules: { create: true, read: true, update: { ownedBy: 'assignee' }, delete: false },
-  publicRead: { sql: 'shared', matches: (row) => row.shared },
-})
-
-await sql`
-  create table notes (
-    id uuid primary key default gen_random_uuid(),
-    tenant_id text not null,
-    organization_id uuid not null,
-    body text not null,
-    assignee uuid,
-    shared boolean not null default false,
-    created_by uuid references users (id) on delete set null,
-    created_at timestamptz not null default now(),
-    updated_at timestamptz not null default now()
-  )`.execute(database.superuser)
-await applyEntityIsolation(database.superuser, notes, defaultRoleNames)
+await createNotesTable(database.superuser)
 
 const ids = { xDave: uuid(), xAlice: uuid(), xShared: uuid(), y: uuid(), z: uuid() }
 await database.superuser.insertInto('notes' as never).values([

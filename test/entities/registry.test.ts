@@ -1,50 +1,17 @@
 import Fastify from 'fastify'
 import fp from 'fastify-plugin'
-import { sql } from 'kysely'
 import t from 'tap'
-import { z } from 'zod'
 import strata from '../../app.js'
-import { defaultRoleNames } from '../../db/role-names.js'
-import { type EntityRow, defineEntity } from '../../entities/definition.js'
-import { applyEntityIsolation } from '../../entities/isolation.js'
+import { defineEntity } from '../../entities/definition.js'
 import { pages } from '../../entities/pages.js'
 import { as, build, syncOptions, testDatabase, testOptions } from '../helper.js'
 import { world } from '../routes/world.js'
+import { createNotesTable, notes } from './notes.js'
 
 // An author's entity, registered through the `entities` option: members create and read, only
 // the assignee (or an admin) updates, only admins delete; shared notes are public; no caching.
-interface NoteRow extends EntityRow { body: string; assignee: string | null; shared: boolean }
-const notes = defineEntity({
-  type: 'note',
-  table: 'notes',
-  dto: z.object({ id: z.uuid(), body: z.string(), assignee: z.uuid().nullable(), shared: z.boolean() }).meta({ id: 'Note' }),
-  create: z.object({ body: z.string().min(1), shared: z.boolean().default(false) }),
-  update: z.object({ body: z.string().min(1) }),
-  toDto: (row: NoteRow) => ({ id: row.id, body: row.body, assignee: row.assignee, shared: row.shared }),
-  toColumns: (body: { body?: string; shared?: boolean }) => ({
-    ...(body.body !== undefined ? { body: body.body } : {}),
-    ...(body.shared !== undefined ? { shared: body.shared } : {}),
-  }),
-  list: { sort: { createdAt: 'created_at', body: 'body' }, search: 'body' },
-  rules: { create: true, read: true, update: { ownedBy: 'assignee' }, delete: false },
-  publicRead: { sql: 'shared', matches: (row) => row.shared },
-  cache: false,
-})
-
 const database = await testDatabase(t)
-await sql`
-  create table notes (
-    id uuid primary key default gen_random_uuid(),
-    tenant_id text not null,
-    organization_id uuid not null,
-    body text not null,
-    assignee uuid,
-    shared boolean not null default false,
-    created_by uuid references users (id) on delete set null,
-    created_at timestamptz not null default now(),
-    updated_at timestamptz not null default now()
-  )`.execute(database.superuser)
-await applyEntityIsolation(database.superuser, notes, defaultRoleNames)
+await createNotesTable(database.superuser)
 
 // Sync on (notify) so the entity cache is on: pages use it, notes opted out.
 const { app, users, orgs } = await world(t, { ...syncOptions(database, 'notify'), entities: [notes] }, { database })
