@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
 import { setImmediate } from 'node:timers/promises'
-import type { Action, ActivityMessage, EntityType } from './activity.js'
+import { type Action, type ActivityMessage, type EntityType, maxIngestBatch } from './activity.js'
 
 const past: Record<Action, 'created' | 'updated' | 'deleted'> = { create: 'created', update: 'updated', delete: 'deleted' }
 
@@ -31,7 +31,8 @@ export class ActivityBus extends EventEmitter<ActivityBusEvents> {
   private waiting: Promise<void> | undefined
   published = 0
 
-  constructor(private readonly read: ActivityReader, public cursor: string, private readonly pageSize = 1_000) {
+  // Pages as large as an ingest message: a bulk import costs as few reads as it has messages.
+  constructor(private readonly read: ActivityReader, public cursor: string, private readonly pageSize = maxIngestBatch) {
     super()
     this.setMaxListeners(0)
   }
