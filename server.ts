@@ -8,6 +8,7 @@ import { optionsFromEnv } from './config/env-options.js'
 import { type DatabaseUrls, bootEmbedded, bootExisting, developmentSecrets } from './db/bootstrap.js'
 import { seedAdminMessages, seedSystemAdmin } from './db/seed.js'
 import { applySyncSource } from './db/sync-source.js'
+import { extensions } from './extensions.js'
 import { logOutputFor, serverOptions } from './lib/logger.js'
 import type { CdcWorker } from './sync/cdc-worker.js'
 import { ingestUrlFor, startCdcWorker } from './sync/start-worker.js'
@@ -15,8 +16,9 @@ import { ingestUrlFor, startCdcWorker } from './sync/start-worker.js'
 async function bootDatabase(env: Env, log: (line: string) => void): Promise<DatabaseUrls | undefined> {
   if (env.DEV_MODE === 'none') return undefined
   const dataDir = path.resolve('.data')
-  if (!env.DATABASE_URL) return bootEmbedded(dataDir, log)
-  const database = await bootExisting({ ...env, DATABASE_URL: env.DATABASE_URL })
+  // Authors' migrations (extensions.ts) run after Strata's, by the same Migrator.
+  if (!env.DATABASE_URL) return bootEmbedded(dataDir, log, extensions.migrations)
+  const database = await bootExisting({ ...env, DATABASE_URL: env.DATABASE_URL }, extensions.migrations)
   // Outside development loadApiEnv has refused to start without them.
   const generate = env.NODE_ENV === 'development' && (!env.COOKIE_SECRET || !env.CDC_SECRET)
   return generate ? { ...database, ...await developmentSecrets(dataDir) } : database
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
       const result = await seedSystemAdmin(database.adminUrl, env.SEED_ADMIN_EMAIL, env.SEED_ADMIN_PASSWORD)
       app.log.info(seedAdminMessages[result](env.SEED_ADMIN_EMAIL))
     }
-    await app.register(fp(strata), optionsFromEnv(env, database))
+    await app.register(fp(strata), { ...optionsFromEnv(env, database), ...extensions })
     const address = await app.listen({ port: env.PORT, host: env.HOST })
     app.log.info(`Strata listening on ${address} — API docs at ${address}/docs`)
     const cdcSecret = app.config.cdcSecret

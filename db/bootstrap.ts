@@ -6,7 +6,7 @@ import path from 'node:path'
 import pg from 'pg'
 import type { Env } from '../config/env.js'
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded.js'
-import { migrateToLatest } from './migrate.js'
+import { type AuthorMigrations, migrateToLatest } from './migrate.js'
 import { defaultRoleNames } from './role-names.js'
 import { ensureRoles } from './roles.js'
 import { demoEmail, seedDemo } from './seed.js'
@@ -107,9 +107,9 @@ export async function createDatabaseIfMissing(superuserUrl: string, name: string
 
 /**
  * Starts the embedded PostgreSQL under `dataDir` (SPEC §2 `npm start` with no DATABASE_URL):
- * database `strata`, roles with generated passwords, migrations applied.
+ * database `strata`, roles with generated passwords, migrations applied (Strata's, then `migrations`).
  */
-export async function bootEmbedded(dataDir: string, onLog?: (line: string) => void): Promise<DatabaseUrls> {
+export async function bootEmbedded(dataDir: string, onLog?: (line: string) => void, migrations?: AuthorMigrations): Promise<DatabaseUrls> {
   const secrets = await keptSecrets(dataDir, Object.keys(generate) as Array<keyof KeptSecrets>)
   const embedded = await startEmbeddedPostgres({
     dir: path.join(dataDir, 'postgres'),
@@ -123,7 +123,7 @@ export async function bootEmbedded(dataDir: string, onLog?: (line: string) => vo
     const url = embedded.urlFor(defaultRoleNames.runtime, secrets.runtimePassword, 'strata')
     const cdcUrl = embedded.urlFor(defaultRoleNames.cdc, secrets.cdcPassword, 'strata')
     const roles = await ensureRoles({ adminUrl, runtimeUrl: url, cdcUrl })
-    await migrateToLatest(adminUrl, roles)
+    await migrateToLatest(adminUrl, roles, migrations)
     const demo = await demoAccount(dataDir, adminUrl, secrets.demoPassword)
     return { url, adminUrl, cdcUrl, cdcSecret: secrets.cdcSecret, cookieSecret: secrets.cookieSecret, embedded, demo }
   } catch (error) {
@@ -148,13 +148,13 @@ async function demoAccount(dataDir: string, adminUrl: string, password: string):
   return { email: kept.email, password: kept.password, file, created: false }
 }
 
-/** An existing server (DATABASE_URL set): roles and migrations run when the admin URL is given. */
-export async function bootExisting(env: Env & { DATABASE_URL: string }): Promise<DatabaseUrls> {
+/** An existing server (DATABASE_URL set): roles and migrations (Strata's, then `migrations`) run when the admin URL is given. */
+export async function bootExisting(env: Env & { DATABASE_URL: string }, migrations?: AuthorMigrations): Promise<DatabaseUrls> {
   const urls: DatabaseUrls = { url: env.DATABASE_URL, adminUrl: env.DATABASE_ADMIN_URL, cdcUrl: env.CDC_DATABASE_URL }
   if (env.DATABASE_ADMIN_URL) {
     if (!env.CDC_DATABASE_URL) throw new Error('CDC_DATABASE_URL is required with DATABASE_ADMIN_URL (it names the CDC role)')
     const roles = await ensureRoles({ adminUrl: env.DATABASE_ADMIN_URL, runtimeUrl: env.DATABASE_URL, cdcUrl: env.CDC_DATABASE_URL })
-    await migrateToLatest(env.DATABASE_ADMIN_URL, roles)
+    await migrateToLatest(env.DATABASE_ADMIN_URL, roles, migrations)
   }
   return urls
 }

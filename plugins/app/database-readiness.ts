@@ -17,5 +17,6 @@ export default fp(async (fastify) => {
   })
   // Publication membership matters only where the CDC worker reads it (replication source).
   const publication = sync && sync.source === 'replication' ? sync.publication : false
-  fastify.readiness.add('catalog', () => checkCatalog(fastify.db, { publication }))
-}, { name: 'database-readiness', dependencies: ['db', 'readiness'] })
+  // Every registered entity must have its table isolated (an author's migration may be missing).
+  fastify.readiness.add('catalog', () => checkCatalog(fastify.db, { publication, registered: fastify.entities.all() }))
+}, { name: 'database-readiness', dependencies: ['db', 'readiness', 'entities'] })
