@@ -19,6 +19,8 @@ export const envSchema = z.object({
   DATABASE_ADMIN_URL: postgresUrl.optional(),
   CDC_DATABASE_URL: postgresUrl.optional(),
   CDC_SECRET: optionalSecret,
+  /** Where the CDC worker pushes (any API instance); default ws://127.0.0.1:$PORT/internal/cdc. */
+  CDC_INGEST_URL: z.string().regex(/^wss?:\/\/[^/]+\/internal\/cdc$/, 'must be a ws:// or wss:// URL ending in /internal/cdc').optional(),
   COOKIE_SECRET: optionalSecret,
   TENANCY: z.enum(['single', 'multi']).default('single'),
   SEED_ADMIN_EMAIL: z.email().optional(),

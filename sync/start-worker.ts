@@ -17,4 +17,5 @@ export async function startCdcWorker(input: { cdcUrl: string; cdcSecret: string;
   return worker
 }
 
-export const ingestUrlFor = (env: Pick<Env, 'PORT'>, host = '127.0.0.1') => `ws://${host}:${env.PORT}/internal/cdc`
+/** CDC_INGEST_URL (any API instance: readiness does not depend on which), else the API on this host. */
+export const ingestUrlFor = (env: Pick<Env, 'PORT' | 'CDC_INGEST_URL'>) => env.CDC_INGEST_URL ?? `ws://127.0.0.1:${env.PORT}/internal/cdc`

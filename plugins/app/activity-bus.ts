@@ -22,23 +22,34 @@ export default fp(async (fastify) => {
   const { sync, database } = fastify.config
   if (!sync || !database) return
   // The change log of every tenant is readable only in the sync engine's context.
-  const { rows: [latest] } = await withContext(fastify.db, { kind: 'sync' },
-    (trx) => sql<{ cursor: string }>`select app.latest_activity_cursor() as cursor`.execute(trx), { readOnly: true })
+  const latestCursor = async () => {
+    const { rows: [latest] } = await withContext(fastify.db, { kind: 'sync' },
+      (trx) => sql<{ cursor: string }>`select app.latest_activity_cursor() as cursor`.execute(trx), { readOnly: true })
+    return latest?.cursor ?? ''
+  }
   const bus = new ActivityBus(async (after, limit) => {
     const { rows } = await withContext(fastify.db, { kind: 'sync' },
       (trx) => sql<ActivityRow>`select * from app.activities_after(${after}, ${limit})`.execute(trx), { readOnly: true })
     return rows.map(toActivityMessage)
-  }, latest?.cursor ?? '')
+  }, await latestCursor())
   fastify.decorate('activityBus', bus)
 
   // LISTEN on a dedicated connection, re-opened with backoff; every (re)connect catches up.
   const abort = new AbortController()
+  let listening = false
   let listener: pg.Client | undefined
   // Set once a listening connection has been lost: the next one starts with a gap.
   let lost = false
   const listen = async () => {
     for (let attempt = 0; !abort.signal.aborted; attempt++) {
       const client = new pg.Client({ connectionString: database.url, application_name: 'strata-listen' })
+      // Attached before anything can fail and never removed: a server that stops emits 'error' more
+      // than once (its termination notice, then the broken socket), and one unhandled 'error'
+      // would take the whole process down; a loss during the catch-up below still ends the wait.
+      const closed = new Promise<void>((resolve) => {
+        client.on('error', () => resolve())
+        client.once('end', () => resolve())
+      })
       try {
         await client.connect()
         await client.query(`listen ${activitiesChannel}; listen ${invalidationChannel}`)
@@ -52,15 +63,13 @@ export default fp(async (fastify) => {
         })
         if (lost) bus.markGap()
         await bus.catchUp()
-        await new Promise<void>((resolve) => {
-          client.once('error', () => resolve())
-          client.once('end', () => resolve())
-          abort.signal.addEventListener('abort', () => resolve(), { once: true })
-        })
+        listening = true
+        await Promise.race([closed, new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }))])
         attempt = 0
       } catch (err) {
         if (!abort.signal.aborted) fastify.log.warn({ err }, 'activity listener lost its connection')
       } finally {
+        listening = false
         lost = listener !== undefined || lost
         listener = undefined
         await client.end().catch(() => {})
@@ -68,10 +77,24 @@ export default fp(async (fastify) => {
       await sleep(backoffDelay(attempt), abort.signal)
     }
   }
-  const listening = listen()
+  const following = listen()
+
+  // An instance is ready when its own feed is live (LISTEN up since its last catch-up) and caught
+  // up with the change log: then its streams get every change, whoever wrote it and wherever
+  // the CDC worker pushes (issue 18.2).
+  let lastChangeAt: string | null = null
+  bus.on('activity', (activity) => { lastChangeAt = activity.createdAt })
+  fastify.readiness.add('activity-bus', async () => {
+    if (!listening) return ['not listening for changes (the LISTEN connection is down)']
+    const latest = await latestCursor()
+    if (bus.cursor < latest) await bus.catchUp()
+    return bus.cursor < latest ? [`behind the change log: at ${bus.cursor || 'the start'}, the log at ${latest}`] : []
+  })
+  fastify.readiness.info('activity-bus', async () => ({ listening, cursor: bus.cursor, lastChangeAt }))
+
   fastify.addHook('onClose', async () => {
     abort.abort()
     await listener?.end().catch(() => {})
-    await listening
+    await following
   })
-}, { name: 'activity-bus', dependencies: ['config', 'db'] })
+}, { name: 'activity-bus', dependencies: ['config', 'db', 'readiness'] })

@@ -4,6 +4,8 @@ import { z } from 'zod'
 const readiness = z.object({
   status: z.enum(['ready', 'not_ready']),
   checks: z.record(z.string(), z.array(z.string())),
+  /** Reported, not judged: e.g. `cdc` (the worker's health, the same on every instance). */
+  info: z.record(z.string(), z.record(z.string(), z.unknown())),
 })
 
 const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
@@ -20,12 +22,12 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
     config: { guards: ['public'] },
     schema: {
       tags: ['operations'],
-      summary: 'Readiness: database, migrations, tenant-isolation catalog (and CDC when enabled)',
+      summary: 'Readiness: database, migrations, tenant-isolation catalog, this instance\'s change feed (and CDC health as info)',
       response: { 200: readiness, 503: readiness },
     },
   }, async (_request, reply) => {
-    const { ready, checks } = await fastify.readiness.run()
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks })
+    const { ready, checks, info } = await fastify.readiness.run()
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks, info })
   })
 }
 
