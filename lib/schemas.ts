@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Membership, User } from '../db/schema.js'
+import { activityMessage } from '../sync/activity.js'
 import { examples } from './examples.js'
 
 /** zod schemas shared by several route folders; each feeds validation, types and OpenAPI. */
@@ -33,8 +34,15 @@ export const errorSchema = z.object({
   }),
 }).meta({ id: 'Error' })
 
-/** Error responses every guarded route may give. */
-export const guardErrors = { 401: errorSchema, 403: errorSchema, 404: errorSchema } as const
+/**
+ * The error shape, documented with the `type` values this response may carry besides those of the
+ * route's guards and input, which the OpenAPI document adds itself (lib/openapi-operations.ts).
+ */
+export const errorOf = (...types: [string, ...string[]]) => errorSchema.meta({ 'x-error-types': types })
+
+/** Error responses a guarded route may give; documented only where its guards may answer them. */
+const guardError = errorSchema.meta({ 'x-error-types': [] })
+export const guardErrors = { 401: guardError, 403: guardError, 404: guardError } as const
 
 export const paginationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(40),
@@ -86,3 +94,31 @@ export function toMembershipDto(m: Membership, can: z.infer<typeof canSchema>): 
     createdAt: m.created_at.toISOString(), updatedAt: m.updated_at.toISOString(), can,
   }
 }
+
+/** One change of a stream, replay or catch-up (SPEC §7): the `data` of an SSE `change` event. */
+export const changeSchema = activityMessage.meta({ id: 'Change' })
+
+/**
+ * The frames of a `text/event-stream` change stream, one object per SSE event (field → value),
+ * for the OpenAPI document and clients generated from it. Comment lines (`: heartbeat`) carry nothing.
+ */
+export const streamFrameSchema = z.union([
+  z.object({
+    event: z.literal('change'),
+    id: z.string().describe('the change\'s cursor: send it back as Last-Event-ID (or ?offset=) to resume after it'),
+    data: changeSchema,
+  }).describe('a change, replayed or live, in commit order; never repeated within a stream'),
+  z.object({ event: z.literal('offset'), data: z.object({ cursor: z.string() }) })
+    .describe('the replay is over: changes after `cursor` are live'),
+  z.object({ retry: z.number().int() })
+    .describe('reconnect after this many ms (sent on connect and before the server closes the stream)'),
+]).meta({ id: 'StreamFrame' })
+
+/** The 200 of a stream route: SSE frames, or with `?live=catchup` the replay as one JSON answer. */
+export const streamResponse = (description: string) => ({
+  description,
+  content: {
+    'application/json': { schema: z.object({ activities: z.array(changeSchema), cursor: z.string() }) },
+    'text/event-stream': { schema: streamFrameSchema },
+  },
+})

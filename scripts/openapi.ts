@@ -1,14 +1,12 @@
-/** `npm run openapi`: write openapi.json from the route schemas, with no database (DEV_MODE=none). */
+/**
+ * `npm run openapi [file]`: write the OpenAPI document `npm start` serves in this environment
+ * (same TENANCY, DEV_MODE, SYNC_SOURCE feature flags) to `file` (default openapi.json), with no database.
+ */
 import { writeFile } from 'node:fs/promises'
-import Fastify from 'fastify'
-import fp from 'fastify-plugin'
-import strata from '../app.js'
-import { serverOptions } from '../lib/logger.js'
+import { loadEnvOrExit } from '../config/env.js'
+import { documentText, openapiDocument, servedOptions } from '../lib/openapi-document.js'
 
-const app = Fastify(serverOptions('warn'))
-await app.register(fp(strata), { database: false, sync: false, tenancy: 'multi' })
-await app.ready()
-const document = app.swagger()
-await writeFile('openapi.json', `${JSON.stringify(document, null, 2)}\n`)
-await app.close()
-console.log(`openapi.json: ${Object.keys(document.paths ?? {}).length} paths`)
+const file = process.argv[2] ?? 'openapi.json'
+const document = await openapiDocument(servedOptions(loadEnvOrExit()))
+await writeFile(file, documentText(document))
+console.log(`${file}: ${Object.keys(document.paths ?? {}).length} paths`)

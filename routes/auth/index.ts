@@ -8,7 +8,7 @@ import { createUserWithPassword, findUserByEmail } from '../../db/users.js'
 import { AppError, toAppError } from '../../lib/errors.js'
 import { examples } from '../../lib/examples.js'
 import { emailVerificationMail } from '../../lib/mail-templates.js'
-import { emailSchema, errorSchema, passwordSchema, toUserDto, userSchema } from '../../lib/schemas.js'
+import { emailSchema, errorOf, errorSchema, passwordSchema, toUserDto, userSchema } from '../../lib/schemas.js'
 import { decoyPasswordHash, hashPassword, sha256, verifyPassword } from '../../lib/secrets.js'
 
 const signUpBody = z.object({
@@ -64,7 +64,8 @@ const authRoutes: FastifyPluginAsyncZod = async (fastify) => {
       tags: ['auth'],
       summary: 'Create an account with email and password; starts a session and mails a verification link',
       body: signUpBody,
-      response: { 201: userResponse, 400: errorSchema, 409: errorSchema, 429: errorSchema },
+      operationId: 'signUp',
+      response: { 201: userResponse, 400: errorOf('invalid_invite_token'), 409: errorOf('email_exists'), 429: errorOf('rate_limited') },
     },
   }, async (request, reply) => {
     const { email, password, name, inviteToken } = request.body
@@ -94,7 +95,8 @@ const authRoutes: FastifyPluginAsyncZod = async (fastify) => {
       tags: ['auth'],
       summary: 'Sign in with email and password; starts a session',
       body: signInBody,
-      response: { 200: userResponse, 400: errorSchema, 401: errorSchema, 429: errorSchema },
+      operationId: 'signIn',
+      response: { 200: userResponse, 400: errorSchema, 401: errorOf('invalid_credentials'), 429: errorOf('rate_limited') },
     },
   }, async (request, reply) => {
     const found = await findUserByEmail(fastify.db, request.body.email)
@@ -114,7 +116,8 @@ const authRoutes: FastifyPluginAsyncZod = async (fastify) => {
       tags: ['auth'],
       summary: 'Verify my email with the token of the verification mail (works once, for 24 hours)',
       body: verifyEmailBody,
-      response: { 200: userResponse, 400: errorSchema },
+      operationId: 'verifyEmail',
+      response: { 200: userResponse, 400: errorOf('invalid_verification_token', 'verification_token_expired', 'verification_token_used') },
     },
   }, async (request) => {
     const outcome = await fastify.db.transaction().execute((trx) => consumeVerificationToken(trx, request.body.token))
@@ -132,7 +135,8 @@ const authRoutes: FastifyPluginAsyncZod = async (fastify) => {
     schema: {
       tags: ['auth'],
       summary: 'Mail me a new verification link (once a minute; earlier links stop working)',
-      response: { 204: z.null(), 401: errorSchema, 409: errorSchema, 429: errorSchema },
+      operationId: 'resendVerificationEmail',
+      response: { 204: z.null(), 401: errorSchema, 409: errorOf('email_already_verified'), 429: errorOf('rate_limited') },
     },
   }, async (request, reply) => {
     const user = await fastify.db.selectFrom('users').selectAll().where('id', '=', request.user!.id).executeTakeFirstOrThrow()
@@ -146,7 +150,7 @@ const authRoutes: FastifyPluginAsyncZod = async (fastify) => {
 
   fastify.post('/auth/sign-out', {
     config: { guards: ['auth'] },
-    schema: { tags: ['auth'], summary: 'End the current session', response: { 204: z.null(), 401: errorSchema } },
+    schema: { tags: ['auth'], summary: 'End the current session', operationId: 'signOut', response: { 204: z.null(), 401: errorSchema } },
   }, async (request, reply) => {
     await fastify.auth.endSession(request, reply)
     reply.code(204)

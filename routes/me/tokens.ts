@@ -5,7 +5,7 @@ import { createApiToken, deleteApiToken, listApiTokens } from '../../db/api-toke
 import type { ApiToken } from '../../db/schema.js'
 import { findTenant } from '../../db/tenants.js'
 import { AppError } from '../../lib/errors.js'
-import { errorSchema, listOf, tenantIdSchema, timestamp } from '../../lib/schemas.js'
+import { errorOf, errorSchema, listOf, tenantIdSchema, timestamp } from '../../lib/schemas.js'
 import { randomToken, sha256 } from '../../lib/secrets.js'
 import { apiTokenPrefix } from '../../plugins/app/auth.js'
 
@@ -51,7 +51,7 @@ const tokenRoutes: FastifyPluginAsyncZod = async (fastify) => {
       tags: ['me'],
       summary: 'Create an API token (shown once; only its hash is kept)',
       body: createBody,
-      response: { 201: createdApiToken, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
+      response: { 201: createdApiToken, 400: errorSchema, 401: errorSchema, 403: errorOf('session_required'), 404: errorOf('tenant_not_found') },
     },
   }, async (request, reply) => {
     requireSession(request)
@@ -69,7 +69,7 @@ const tokenRoutes: FastifyPluginAsyncZod = async (fastify) => {
 
   fastify.get('/me/tokens', {
     config: { guards: ['auth'] },
-    schema: { tags: ['me'], summary: 'My API tokens (never their secrets)', response: { 200: listOf(apiTokenSchema), 401: errorSchema, 403: errorSchema } },
+    schema: { tags: ['me'], summary: 'My API tokens (never their secrets)', response: { 200: listOf(apiTokenSchema), 401: errorSchema, 403: errorOf('session_required') } },
   }, async (request) => {
     requireSession(request)
     const tokens = await listApiTokens(fastify.db, request.user!.id)
@@ -82,7 +82,7 @@ const tokenRoutes: FastifyPluginAsyncZod = async (fastify) => {
       tags: ['me'],
       summary: 'Revoke an API token (every instance refuses it within a second)',
       params: z.object({ id: z.uuid() }),
-      response: { 204: z.null(), 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
+      response: { 204: z.null(), 400: errorSchema, 401: errorSchema, 403: errorOf('session_required'), 404: errorOf('api_token_not_found') },
     },
   }, async (request, reply) => {
     requireSession(request)

@@ -8,7 +8,7 @@ import { normalizeEmail } from '../../db/users.js'
 import { AppError } from '../../lib/errors.js'
 import { invitationMail, memberAddedMail } from '../../lib/mail-templates.js'
 import { type Subject, getAllowedActions } from '../../lib/permissions.js'
-import { batchResult, errorSchema, guardErrors, idsBody, listOf, membershipSchema, paginationQuery, toMembershipDto, toUserDto } from '../../lib/schemas.js'
+import { batchResult, errorOf, errorSchema, guardErrors, idsBody, listOf, membershipSchema, paginationQuery, toMembershipDto, toUserDto } from '../../lib/schemas.js'
 import { randomToken, sha256 } from '../../lib/secrets.js'
 import { inviteBody, inviteResult, memberSchema, membersQuery, membershipParams, orgParams, pendingSchema, toPendingDto, updateMembershipBody } from './schemas.js'
 import { containsPattern } from '../../db/search.js'
@@ -41,6 +41,7 @@ const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
       summary: 'Invite people by email (admins): existing users get a pending invitation, others an invitation token',
       params: orgParams,
       body: inviteBody,
+      operationId: 'inviteMembers',
       response: { 200: inviteResult, 400: errorSchema, ...guardErrors },
     },
   }, async (request) => {
@@ -96,6 +97,7 @@ const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
       summary: 'Members of the organization with their membership',
       params: orgParams,
       querystring: membersQuery,
+      operationId: 'listMembers',
       response: { 200: listOf(memberSchema), 400: errorSchema, ...guardErrors },
     },
   }, async (request) => {
@@ -113,6 +115,7 @@ const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
       summary: 'Pending invitations of the organization',
       params: orgParams,
       querystring: paginationQuery,
+      operationId: 'listPendingInvitations',
       response: { 200: listOf(pendingSchema), 400: errorSchema, ...guardErrors },
     },
   }, async (request) => {
@@ -131,7 +134,7 @@ const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
       summary: 'Change a role (admins) or my own muted/archived/displayOrder',
       params: membershipParams,
       body: updateMembershipBody,
-      response: { 200: membershipSchema, 400: errorSchema, 409: errorSchema, ...guardErrors },
+      response: { 200: membershipSchema, 400: errorSchema, ...guardErrors, 404: errorOf('membership_not_found'), 409: errorOf('last_admin') },
     },
   }, async (request) => {
     const organization = request.organization!
@@ -168,7 +171,7 @@ const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
       summary: 'Remove memberships (admins; members may leave)',
       params: orgParams,
       body: idsBody,
-      response: { 200: batchResult(z.object({ id: z.uuid() })), 400: errorSchema, 409: errorSchema, ...guardErrors },
+      response: { 200: batchResult(z.object({ id: z.uuid() })), 400: errorSchema, 409: errorOf('last_admin'), ...guardErrors },
     },
   }, async (request) => {
     const organization = request.organization!
@@ -198,7 +201,7 @@ const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
       tags: ['memberships'],
       summary: 'Accept my pending invitation (the invitee only, with a verified email)',
       params: invitationParams,
-      response: { 200: membershipSchema, ...guardErrors },
+      response: { 200: membershipSchema, ...guardErrors, 403: errorOf('email_not_verified'), 404: errorOf('invitation_not_found') },
     },
   }, async (request) => {
     const user = request.user!
@@ -225,7 +228,7 @@ const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
       tags: ['memberships'],
       summary: 'Decline my pending invitation (the invitee only, with a verified email)',
       params: invitationParams,
-      response: { 204: z.null(), ...guardErrors },
+      response: { 204: z.null(), ...guardErrors, 403: errorOf('email_not_verified'), 404: errorOf('invitation_not_found') },
     },
   }, async (request, reply) => {
     const deleted = await request.db.deleteFrom('inactive_memberships').where('id', '=', request.params.id)

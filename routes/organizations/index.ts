@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { v7 as uuid } from 'uuid'
 import { AppError } from '../../lib/errors.js'
 import { getAllowedActions, getAllowedActionsBatch, type Subject } from '../../lib/permissions.js'
-import { batchResult, errorSchema, guardErrors, idsBody, listOf, toMembershipDto } from '../../lib/schemas.js'
+import { batchResult, errorOf, errorSchema, guardErrors, idsBody, listOf, toMembershipDto } from '../../lib/schemas.js'
 import { createOrganizationBody, organizationSchema, organizationWithMembership, toOrganizationDto, updateOrganizationBody } from './schemas.js'
 
 const tenantParams = z.object({ tenantId: z.string() })
@@ -17,7 +17,7 @@ const organizationRoutes: FastifyPluginAsyncZod = async (fastify) => {
       summary: 'Create an organization; the creator becomes its admin',
       params: tenantParams,
       body: createOrganizationBody,
-      response: { 201: organizationWithMembership, 400: errorSchema, 409: errorSchema, ...guardErrors },
+      response: { 201: organizationWithMembership, 400: errorSchema, 409: errorOf('resource_already_exists'), ...guardErrors },
     },
   }, async (request, reply) => {
     const userId = request.user!.id
@@ -93,7 +93,7 @@ const organizationRoutes: FastifyPluginAsyncZod = async (fastify) => {
         summary: 'Update an organization (admins)',
         params: z.object({ tenantId: z.string(), orgId: z.string() }),
         body: updateOrganizationBody,
-        response: { 200: organizationSchema, 400: errorSchema, 409: errorSchema, ...guardErrors },
+        response: { 200: organizationSchema, 400: errorSchema, 409: errorOf('resource_already_exists'), ...guardErrors },
       },
     }, async (request) => {
       const organization = request.organization!

@@ -3,8 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { membershipsOfUser } from '../../db/tenants.js'
 import { AppError } from '../../lib/errors.js'
-import { errorSchema } from '../../lib/schemas.js'
-import { activityMessage } from '../../sync/activity.js'
+import { errorOf, errorSchema, streamResponse } from '../../lib/schemas.js'
 import { SseConnection } from '../../sync/sse-connection.js'
 
 const cursorPattern = /^[0-9A-F]{16}-[0-9a-f]{6}$/
@@ -12,9 +11,10 @@ const streamQuery = z.object({
   offset: z.string().max(64).optional().describe('resume after this cursor; `now` = live only'),
   live: z.enum(['catchup']).optional().describe('`catchup`: answer the replay as JSON and close'),
 })
-const catchUpResponse = z.object({ activities: z.array(activityMessage), cursor: z.string() })
 const streamDescription = 'text/event-stream: `retry:`, replayed `change` events (id = cursor), `event: offset` '
-  + 'with `{"cursor"}`, then live `change` events and heartbeat comments. Resume with Last-Event-ID or ?offset=.'
+  + 'with `{"cursor"}`, then live `change` events and heartbeat comments. Resume with Last-Event-ID or ?offset=. '
+  + 'With `?live=catchup`: the replay as one JSON answer, then the connection closes.'
+const tooManyStreamsError = errorOf('too_many_streams')
 
 /** Where to start: Last-Event-ID, else ?offset=, else the beginning; 'now' = live only. */
 function startCursor(request: FastifyRequest<{ Querystring: z.infer<typeof streamQuery> }>): string | 'now' {
@@ -56,7 +56,8 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
       summary: 'Changes I may read, in commit order, resumable',
       description: streamDescription,
       querystring: streamQuery,
-      response: { 200: catchUpResponse.describe('with ?live=catchup; otherwise text/event-stream'), 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema },
+      operationId: 'streamChanges',
+      response: { 200: streamResponse('The changes I may read'), 400: errorSchema, 401: errorSchema, 403: errorOf('token_scope', 'tenant_suspended'), 429: tooManyStreamsError },
     },
   }, async (request, reply) => {
     // The stream spans the user's tenants (memberships and invitations follow the user), so a
@@ -95,7 +96,8 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
       description: streamDescription,
       params: z.object({ tenantId: z.string() }),
       querystring: streamQuery,
-      response: { 200: catchUpResponse.describe('with ?live=catchup; otherwise text/event-stream'), 400: errorSchema, 404: errorSchema, 429: errorSchema },
+      operationId: 'streamPublicChanges',
+      response: { 200: streamResponse('The changes of the tenant\'s public pages'), 400: errorSchema, 404: errorSchema, 429: tooManyStreamsError },
     },
   }, async (request, reply) => {
     const tenantId = request.tenant!.id

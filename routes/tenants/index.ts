@@ -5,7 +5,7 @@ import type { Tenant } from '../../db/schema.js'
 import { containsPattern } from '../../db/search.js'
 import { AppError } from '../../lib/errors.js'
 import { examples } from '../../lib/examples.js'
-import { errorSchema, guardErrors, listOf, paginationQuery, tenantIdSchema, timestamp } from '../../lib/schemas.js'
+import { errorOf, errorSchema, guardErrors, listOf, paginationQuery, tenantIdSchema, timestamp } from '../../lib/schemas.js'
 
 const tenantSchema = z.object({
   id: z.string(),
@@ -55,7 +55,7 @@ const tenantRoutes: FastifyPluginAsyncZod = async (fastify) => {
       tags: ['tenants'],
       summary: 'Create a tenant',
       body: z.object({ name: z.string().trim().min(1).max(200) }).meta({ example: { name: examples.tenant.name } }),
-      response: { 201: tenantSchema, 400: errorSchema, ...guardErrors },
+      response: { 201: tenantSchema, 400: errorSchema, 409: errorOf('conflict_retry'), ...guardErrors },
     },
   }, async (request, reply) => {
     // 36^6 ids: retry the rare collision rather than fail.
@@ -72,7 +72,7 @@ const tenantRoutes: FastifyPluginAsyncZod = async (fastify) => {
 
   fastify.get('/tenants/:tenantId', {
     config: sysAdmin,
-    schema: { tags: ['tenants'], summary: 'Read a tenant', params: tenantParams, response: { 200: tenantSchema, ...guardErrors } },
+    schema: { tags: ['tenants'], summary: 'Read a tenant', params: tenantParams, response: { 200: tenantSchema, ...guardErrors, 404: errorOf('tenant_not_found') } },
   }, async (request) => {
     const tenant = await fastify.db.selectFrom('tenants').selectAll().where('id', '=', request.params.tenantId).executeTakeFirst()
     if (!tenant) throw notFound()
@@ -88,7 +88,7 @@ const tenantRoutes: FastifyPluginAsyncZod = async (fastify) => {
       body: z.object({ name: z.string().trim().min(1).max(200).optional(), status: z.enum(['active', 'suspended', 'archived']).optional() })
         .refine((b) => b.name !== undefined || b.status !== undefined, 'name or status is required')
         .meta({ example: { status: 'suspended' } }),
-      response: { 200: tenantSchema, 400: errorSchema, ...guardErrors },
+      response: { 200: tenantSchema, 400: errorSchema, ...guardErrors, 404: errorOf('tenant_not_found') },
     },
   }, async (request) => {
     const tenant = await fastify.db.updateTable('tenants').set({ ...request.body, updated_at: new Date() })
@@ -100,7 +100,7 @@ const tenantRoutes: FastifyPluginAsyncZod = async (fastify) => {
 
   fastify.delete('/tenants/:tenantId', {
     config: sysAdmin,
-    schema: { tags: ['tenants'], summary: 'Archive a tenant (data is kept)', params: tenantParams, response: { 200: tenantSchema, ...guardErrors } },
+    schema: { tags: ['tenants'], summary: 'Archive a tenant (data is kept)', params: tenantParams, response: { 200: tenantSchema, ...guardErrors, 404: errorOf('tenant_not_found') } },
   }, async (request) => {
     const tenant = await fastify.db.updateTable('tenants').set({ status: 'archived', updated_at: new Date() })
       .where('id', '=', request.params.tenantId).returningAll().executeTakeFirst()

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { listMembers } from '../../db/members.js'
 import { AppError } from '../../lib/errors.js'
-import { errorSchema, guardErrors, listOf, membershipRole, toUserDto, userSchema } from '../../lib/schemas.js'
+import { errorOf, errorSchema, guardErrors, listOf, membershipRole, toUserDto, userSchema } from '../../lib/schemas.js'
 import { membersQuery, orgParams } from '../memberships/schemas.js'
 
 const orgUser = userSchema.extend({ role: membershipRole }).meta({ id: 'OrganizationUser' })
@@ -29,7 +29,7 @@ const userRoutes: FastifyPluginAsyncZod = async (fastify) => {
       tags: ['users'],
       summary: 'One member of the organization',
       params: orgParams.extend({ userId: z.uuid() }),
-      response: { 200: orgUser, ...guardErrors },
+      response: { 200: orgUser, ...guardErrors, 404: errorOf('user_not_found') },
     },
   }, async (request) => {
     const { items: [member] } = await listMembers(request.db, request.organization!.id, {

@@ -20,6 +20,7 @@ t.test('a typed client generated from the OpenAPI document type-checks', async (
   const { app } = await build(t, { tenancy: 'multi' }, { database: false })
   const document = app.swagger()
   const types = astToString(await openapiTS(document as Parameters<typeof openapiTS>[0]))
+  t.notMatch(types, /\bany\b/, 'the generated types have no `any`')
   const dir = await mkdtemp(path.join(tmpdir(), 'strata-client-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
 
