@@ -1,13 +1,21 @@
 import { EventEmitter } from 'node:events'
 import { setImmediate } from 'node:timers/promises'
+import type { StrataEntities } from '../entities/definition.js'
 import { type Action, type ActivityMessage, type EntityType, maxIngestBatch } from './activity.js'
 
-const past: Record<Action, 'created' | 'updated' | 'deleted'> = { create: 'created', update: 'updated', delete: 'deleted' }
+type Past = 'created' | 'updated' | 'deleted'
+const past: Record<Action, Past> = { create: 'created', update: 'updated', delete: 'deleted' }
 
-export type ActivityEventName = `${EntityType}.${'created' | 'updated' | 'deleted'}`
+export type ActivityEventName = `${EntityType}.${Past}`
+
+/** A change of an entity of type `T` (`entityType` is `T`). */
+export type EntityActivity<T extends string> = ActivityMessage & { entityType: T }
+
+/** `task.created` …: typed for every entity type an author adds to `StrataEntities`. */
+type EntityEvents = { [K in keyof StrataEntities & string as `${K}.${Past}`]: [EntityActivity<K>] }
 
 /** Typed events: `page.created`, `membership.deleted`, …, every `activity`, and `gap`. */
-export type ActivityBusEvents = { [K in ActivityEventName]: [ActivityMessage] } & {
+export type ActivityBusEvents = { [K in ActivityEventName]: [ActivityMessage] } & EntityEvents & {
   activity: [ActivityMessage]
   /** The bus lost its sources for a while: anything derived from changes may be stale. */
   gap: []
