@@ -17,6 +17,10 @@ const membersReadAll = new Set(['page', 'attachment'])
  * organization. Every entity already in `app.entity_types` gets its triggers and a backfilled count;
  * an author's entity whose rules this migration cannot know is counted for admins only until its
  * isolation is applied again.
+ *
+ * The default list order (`created_at`, then `id`, both asc or both desc) gets an index that yields
+ * it directly: 0001's `(organization_id, created_at desc, id)` gives ties (rows of one bulk insert
+ * share `created_at`) in the other `id` order, so the list sorted every tie group.
  */
 export function entityCounts(roles: RoleNames) {
   const runtime = sql.id(roles.runtime)
@@ -68,6 +72,11 @@ export function entityCounts(roles: RoleNames) {
         update: 'false',
         delete: 'false',
       }).execute(db)
+
+      for (const table of ['pages', 'attachments']) {
+        await sql`drop index ${sql.id(`${table}_org_created_idx`)}`.execute(db)
+        await sql`create index ${sql.id(`${table}_org_created_idx`)} on ${sql.table(table)} (organization_id, created_at, id)`.execute(db)
+      }
 
       const { rows } = await sql<{ type: string; table: string }>`
         select entity_type as type, table_name as table from app.entity_types
