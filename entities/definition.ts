@@ -53,6 +53,11 @@ export interface EntityDefinition<
   table: string
   /** The entity as the API returns it (without `can`); give it `.meta({ id })` for OpenAPI. */
   dto: Dto
+  /**
+   * Request bodies. Give each `.meta({ example })`: OpenAPI shows it, and the conformance suite
+   * (test/entities/conformance.test.ts) creates and updates rows from it (the update example
+   * must change what `dto` shows).
+   */
   create: Create
   update: Update
   toDto(row: Row): z.infer<Dto>
