@@ -27,6 +27,9 @@ export function createPool(options: PoolOptions, log?: ErrorLogger): pg.Pool {
   })
   // An idle client losing its server (restart, network) must not crash the process.
   pool.on('error', (err) => log?.error({ err }, 'idle postgres connection failed'))
+  // Nor a client in use between two queries (the pool listens only to idle ones): a stopping
+  // server's notice arrives as an 'error' event there; the client's next query fails instead.
+  pool.on('connect', (client) => { client.on('error', () => {}) })
   return pool
 }
 
