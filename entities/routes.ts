@@ -7,7 +7,7 @@ import { type ScopedDb, withContext } from '../db/rls.js'
 import { containsPattern } from '../db/search.js'
 import { AppError } from '../lib/errors.js'
 import { type Can, type EntityRef, type Subject, getAllowedActions, getAllowedActionsBatch } from '../lib/permissions.js'
-import { batchResult, canSchema, errorSchema, guardErrors, idsBody, listOf, paginationQuery } from '../lib/schemas.js'
+import { batchResult, canSchema, errorOf, errorSchema, guardErrors, idsBody, listOf, paginationQuery } from '../lib/schemas.js'
 import { type AnyEntity, type EntityRow, defaultRules } from './definition.js'
 import { countMatches, countPreference, maintainedTotal } from './list-total.js'
 
@@ -127,7 +127,7 @@ export function registerEntityRoutes(fastify: FastifyInstance, definition: AnyEn
   // shared by concurrent identical reads.
   app.get(`${path}/:id`, {
     config: { ...config, rlsTransaction: false },
-    schema: { tags, summary: `Read a ${entityType}`, params: entityParams, response: { 200: withCan, ...guardErrors } },
+    schema: { tags, summary: `Read a ${entityType}`, params: entityParams, response: { 200: withCan, ...guardErrors, 404: errorOf(`${entityType}_not_found`) } },
   }, async (request, reply) => {
     const organization = request.organization!
     const load = () => withContext(fastify.db, request.rlsContext!, (trx) => findOne(trx, organization.id, request.params.id))
@@ -145,7 +145,7 @@ export function registerEntityRoutes(fastify: FastifyInstance, definition: AnyEn
 
   app.put(`${path}/:id`, {
     config,
-    schema: { tags, summary: `Update a ${entityType}`, params: entityParams, body: definition.update, response: { 200: withCan, 400: errorSchema, ...guardErrors } },
+    schema: { tags, summary: `Update a ${entityType}`, params: entityParams, body: definition.update, response: { 200: withCan, 400: errorSchema, ...guardErrors, 404: errorOf(`${entityType}_not_found`) } },
   }, async (request) => {
     const subject = subjectOf(request)
     const row = await findOne(request.db, request.organization!.id, request.params.id)

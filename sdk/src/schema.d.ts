@@ -2120,7 +2120,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found (`organization_not_found`, `tenant_not_found`) */
+            /** @description Not found (`organization_not_found`, `page_not_found`, `tenant_not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2129,7 +2129,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {string} */
-                            type?: "organization_not_found" | "tenant_not_found";
+                            type?: "organization_not_found" | "page_not_found" | "tenant_not_found";
                         };
                     };
                 };
@@ -2235,7 +2235,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found (`organization_not_found`, `tenant_not_found`) */
+            /** @description Not found (`organization_not_found`, `page_not_found`, `tenant_not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2244,7 +2244,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {string} */
-                            type?: "organization_not_found" | "tenant_not_found";
+                            type?: "organization_not_found" | "page_not_found" | "tenant_not_found";
                         };
                     };
                 };
@@ -2694,7 +2694,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found (`organization_not_found`, `tenant_not_found`) */
+            /** @description Not found (`attachment_not_found`, `organization_not_found`, `tenant_not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2703,7 +2703,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {string} */
-                            type?: "organization_not_found" | "tenant_not_found";
+                            type?: "attachment_not_found" | "organization_not_found" | "tenant_not_found";
                         };
                     };
                 };
@@ -2805,7 +2805,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found (`organization_not_found`, `tenant_not_found`) */
+            /** @description Not found (`attachment_not_found`, `organization_not_found`, `tenant_not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2814,7 +2814,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {string} */
-                            type?: "organization_not_found" | "tenant_not_found";
+                            type?: "attachment_not_found" | "organization_not_found" | "tenant_not_found";
                         };
                     };
                 };
