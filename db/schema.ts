@@ -154,6 +154,8 @@ export interface ActivitiesTable {
   /** The member a membership or invitation activity concerns. */
   user_id: string | null
   created_at: Generated<Date>
+  /** The change took its row out of its tenant's public view (public streams get a delete). */
+  left_public: Generated<boolean>
 }
 
 export interface CountersTable {

@@ -13,6 +13,7 @@ import { apiTokens } from './0010_api_tokens.js'
 import { entityPlatform } from './0011_entity_platform.js'
 import { notifyCursor } from './0012_notify_cursor.js'
 import { entityCounts } from './0013_entity_counts.js'
+import { publicTransitions } from './0014_public_transitions.js'
 
 /**
  * Every migration, in order. Migrations are functions of the role names so grants follow the
@@ -33,5 +34,6 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
     '0011_entity_platform': entityPlatform(roles),
     '0012_notify_cursor': notifyCursor(roles),
     '0013_entity_counts': entityCounts(roles),
+    '0014_public_transitions': publicTransitions(roles),
   }
 }

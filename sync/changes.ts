@@ -10,6 +10,9 @@ export interface Change {
   organizationId: string | null
   userId: string | null
   changedFields: string[] | null
+  /** The row before an update or delete, and after an update: whether it left the public view. */
+  before: Record<string, unknown> | null
+  after: Record<string, unknown> | null
 }
 
 /** Strata's own synced tables that are not org-scoped entities, and their activities' types. */
@@ -85,6 +88,8 @@ export function toChange(message: Pgoutput.Message, tables: Pick<EntityTables, '
     organizationId: isTenant ? null : String(isOrganization ? row.id : row.organization_id),
     userId: entityType === 'membership' || entityType === 'invitation' ? (row.user_id as string | null) ?? null : null,
     changedFields: message.tag === 'update' && message.old ? changedColumns(message.old, message.new) : null,
+    before: message.tag === 'insert' ? null : message.old ?? null,
+    after: message.tag === 'update' ? message.new : null,
   }
 }
 

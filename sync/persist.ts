@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { type ActivityMessage, activitiesChannel, toActivityMessage } from './activity.js'
-import { type Change, cursorOf } from './changes.js'
+import { type Change, coreTableTypes, cursorOf } from './changes.js'
 
 const insertChunk = 2_000
 
@@ -9,6 +9,15 @@ export interface CommittedTransaction {
   commitLsn: string
   commitTime: Date
   changes: Change[]
+}
+
+const coreTypes = new Set(Object.values(coreTableTypes))
+
+/** Did the change take an entity's row out of its public view? Decided in SQL by the entity's `public_read`. */
+function leftPublic(change: Change) {
+  if (!change.before || coreTypes.has(change.entityType)) return false
+  const json = (row: Record<string, unknown> | null) => (row ? JSON.stringify(row) : null)
+  return sql<boolean>`app.left_public(${change.entityType}, ${json(change.before)}::jsonb, ${json(change.after)}::jsonb)`
 }
 
 /**
@@ -53,6 +62,7 @@ export async function persistTransaction(db: Kysely<DB>, tx: CommittedTransactio
         seq,
         changed_fields: change.changedFields,
         created_at: tx.commitTime,
+        left_public: leftPublic(change),
       }
     })
     // Postgres takes at most 65,535 parameters per statement: insert large transactions in chunks

@@ -1,12 +1,14 @@
 import { type Kysely, sql } from 'kysely'
 import { withContext } from '../db/rls.js'
 import type { DB } from '../db/schema.js'
-import type { PublicEntities } from './stream-dispatcher.js'
+import type { ActivityMessage } from './activity.js'
+import type { PublicEntities, PublicVisibility } from './stream-dispatcher.js'
 
 /**
  * The entities with a public read, read once from `app.entity_types` (on first need, again after
- * a failed read or a `refresh`: never per event), and the public view of one row: its table queried
- * in the public RLS context, so the entity's own policy (`publicRead.sql`) decides.
+ * a failed read or a `refresh`: never per event), and what one change is to the public view: its
+ * table queried in the public RLS context (the entity's own policy, `publicRead.sql`, decides), and
+ * the change's `left_public`, recorded when it was written.
  */
 export class PublicEntityTables implements PublicEntities {
   private tables: Promise<Map<string, string>> | undefined
@@ -30,10 +32,15 @@ export class PublicEntityTables implements PublicEntities {
     return this.tables
   }
 
-  async isPublic(entityType: string, tenantId: string, id: string): Promise<boolean> {
-    const table = (await this.load()).get(entityType)
-    if (!table) return false
-    return withContext(this.db, { kind: 'public', tenantId }, async (trx) =>
-      (await sql`select 1 from ${sql.table(table)} where id = ${id}`.execute(trx)).rows.length > 0, { readOnly: true })
+  async visibility(activity: ActivityMessage): Promise<PublicVisibility> {
+    const table = (await this.load()).get(activity.entityType)
+    if (!table) return 'hidden'
+    return withContext(this.db, { kind: 'public', tenantId: activity.tenantId }, async (trx) => {
+      const { rows: [row] } = await sql<{ shown: boolean; left: boolean }>`
+        select exists (select 1 from ${sql.table(table)} where id = ${activity.entityId}) as shown,
+          app.activity_left_public(${activity.cursor}) as left`.execute(trx)
+      if (row!.left) return 'left'
+      return row!.shown && activity.action !== 'delete' ? 'shown' : 'hidden'
+    }, { readOnly: true })
   }
 }

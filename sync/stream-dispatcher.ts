@@ -12,16 +12,21 @@ export type ReplayFilter =
 export interface DispatcherDeps {
   bus: ActivityBus
   readAfter(cursor: string, limit: number, filter: ReplayFilter): Promise<ActivityMessage[]>
-  /** The entities with a public read, and whether one row is in its tenant's public view now. */
+  /** The entities with a public read, and what one change is to its tenant's public view. */
   publicEntities: PublicEntities
   tenantStatus: TenantStatusSource
   onError(error: unknown): void
 }
 
+/**
+ * A change to its tenant's public view: its row is readable there now (`shown`), the change took
+ * the row out of it (`left`, whenever the stream connected), or neither (`hidden`: never sent).
+ */
+export type PublicVisibility = 'shown' | 'left' | 'hidden'
+
 /** The public RLS view of the entities with a public read (from `app.entity_types`). */
 export interface PublicEntities {
-  /** Is this row readable in the public RLS context of its tenant right now? (false: no public read) */
-  isPublic(entityType: string, tenantId: string, id: string): Promise<boolean>
+  visibility(activity: ActivityMessage): Promise<PublicVisibility>
 }
 
 interface PublicSubscriber {
@@ -56,8 +61,6 @@ export class StreamDispatcher {
   private readonly publicByTenant = new Map<string, Set<PublicSubscriber>>()
   private readonly publicByClient = new Map<string, number>()
   private readonly opening = new Map<SseConnection, Opening>()
-  /** Per tenant: rows (`type:id`) public streams have seen as public (so a flip to private sends a delete). */
-  private readonly knownPublic = new Map<string, Set<string>>()
   private publicQueue: Promise<void> = Promise.resolve()
   readonly tenants: TenantGate
   replayed = 0
@@ -99,17 +102,12 @@ export class StreamDispatcher {
     }
   }
 
-  /** The public view of a change: a change while public, a delete when it stops being public. */
+  /** The public view of a change: the change while its row is public, a delete when it left the view. */
   private async publicView(activity: ActivityMessage): Promise<ActivityMessage | undefined> {
-    const known = this.knownPublic.get(activity.tenantId) ?? new Set<string>()
-    this.knownPublic.set(activity.tenantId, known)
-    const key = `${activity.entityType}:${activity.entityId}`
-    if (await this.isPublicNow(activity.tenantId, activity)) {
-      known.add(key)
-      return activity
-    }
-    if (!known.delete(key)) return undefined
-    return { ...activity, action: 'delete', changedFields: null }
+    const visibility = await this.deps.publicEntities.visibility(activity)
+    if (visibility === 'shown') return activity
+    if (visibility === 'left') return { ...activity, action: 'delete', changedFields: null }
+    return undefined
   }
 
   private async dispatchPublic(activity: ActivityMessage): Promise<void> {
@@ -128,16 +126,11 @@ export class StreamDispatcher {
     }
   }
 
-  /** Is the row of this (non-delete) change in the tenant's public view now? */
-  private async isPublicNow(tenantId: string, activity: ActivityMessage): Promise<boolean> {
-    return activity.action !== 'delete' && this.deps.publicEntities.isPublic(activity.entityType, tenantId, activity.entityId)
-  }
-
-  /** What a public stream replays: changes of rows of public-read entities that are public now. */
+  /** What a public stream replays: changes of rows that are public now, deletes of rows that left the view. */
   publicReplay(tenantId: string): Replay {
     return {
       filter: { kind: 'public', tenantId },
-      view: async (a) => (await this.isPublicNow(tenantId, a) ? a : undefined),
+      view: (a) => this.publicView(a),
     }
   }
 
