@@ -90,10 +90,10 @@ async function ensureOrganizationKey<T>(db: Kysely<T>, table: string): Promise<v
 }
 
 /**
- * The maintained total of an entity's list (issue 16, migration 0013): one row per organization in
- * `entity_counts`, kept by statement-level triggers (`app.count_entity_rows`, once per statement
- * whatever its row count) in the writing transaction, so the unfiltered list reads one row instead
- * of counting the organization. `membersRead`: every member reads every row (the read rule is
+ * The maintained total of an entity's list (issue 16, migration 0013): signed deltas per
+ * organization in `entity_counts`, appended by statement-level triggers (`app.count_entity_rows`,
+ * once per statement whatever its row count) in the writing transaction, so the unfiltered list sums
+ * a few rows instead of counting the organization, and writers never wait on each other's count. `membersRead`: every member reads every row (the read rule is
  * `true`), so members may read the total too; otherwise only admins (others get an exact count of
  * what they see). Backfilled in the caller's transaction: CREATE TRIGGER's lock keeps writers out
  * until it commits, so no change is missed or counted twice.

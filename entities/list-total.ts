@@ -25,9 +25,9 @@ export function countPreference(prefer: string | string[] | undefined): CountMet
   return undefined
 }
 
-/** The organization's maintained total of `entityType`, or null where the caller may not read it (or none). */
+/** The organization's maintained total of `entityType` (the sum of its deltas), or null where the caller may not read it (or none). */
 export const maintainedTotal = (organizationId: string, entityType: string): RawBuilder<string | null> =>
-  sql<string | null>`(select n from entity_counts where organization_id = ${organizationId} and entity_type = ${entityType})`
+  sql<string | null>`(select sum(n) from entity_counts where organization_id = ${organizationId} and entity_type = ${entityType})`
 
 // biome-ignore lint/suspicious/noExplicitAny: any entity table's filtered rows
 type Matches = SelectQueryBuilder<any, any, object>

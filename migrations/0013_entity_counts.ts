@@ -10,13 +10,15 @@ const membersReadAll = new Set(['page', 'attachment'])
 
 /**
  * List totals that do not count the organization (issue 16): `entity_counts` holds, per
- * organization and entity type, the number of rows, kept in the writing transaction by
- * statement-level triggers (`app.count_entity_rows`, installed by `applyEntityCount` through
- * `applyEntityIsolation`). Readable like the entity: by members where every member reads every row,
- * else by admins; written only by the trigger function (the owner bypasses RLS). Removed with its
- * organization. Every entity already in `app.entity_types` gets its triggers and a backfilled count;
- * an author's entity whose rules this migration cannot know is counted for admins only until its
- * isolation is applied again.
+ * organization and entity type, signed deltas of the number of rows, appended in the writing
+ * transaction by statement-level triggers (`app.count_entity_rows`, installed by `applyEntityCount`
+ * through `applyEntityIsolation`); the total is their sum. Appending (never updating one row) keeps
+ * writers of one organization from queueing on a shared row lock until commit; `db:maintenance`
+ * folds each organization's deltas into one row. Readable like the entity: by members where every
+ * member reads every row, else by admins; written only by the trigger function (the owner bypasses
+ * RLS). Removed with its organization. Every entity already in `app.entity_types` gets its triggers
+ * and a backfilled count; an author's entity whose rules this migration cannot know is counted for
+ * admins only until its isolation is applied again.
  *
  * The default list order (`created_at`, then `id`, both asc or both desc) gets an index that yields
  * it directly: 0001's `(organization_id, created_at desc, id)` gives ties (rows of one bulk insert
@@ -28,19 +30,21 @@ export function entityCounts(roles: RoleNames) {
     async up(db: Kysely<unknown>): Promise<void> {
       await sql`
         create table entity_counts (
+          id bigint generated always as identity primary key,
           tenant_id text not null,
           organization_id uuid not null,
           entity_type text not null,
+          -- a signed delta; the total is the sum of an organization's rows of one type
           n bigint not null,
           -- every member may read the total (the entity's read rule is true); else admins only
           members_read boolean not null,
-          primary key (organization_id, entity_type),
           foreign key (tenant_id, organization_id) references organizations (tenant_id, id) on delete cascade
         );
+        create index entity_counts_org_type_idx on entity_counts (organization_id, entity_type) include (n, members_read);
         grant select on entity_counts to ${runtime};
 
-        -- One call per statement: a batch of rows costs one upsert per organization it touches.
-        -- Deletes only update: when an organization's deletion cascades, its count row may already be gone.
+        -- One call per statement: a batch of rows appends one delta per organization it touches.
+        -- Deletes skip organizations that are being deleted (their cascade removes the counts).
         create function app.count_entity_rows() returns trigger
           language plpgsql security definer ${safeSearchPath} as $$
         declare
@@ -51,14 +55,14 @@ export function entityCounts(roles: RoleNames) {
             raise exception 'app.count_entity_rows on % needs the entity type and its readers as trigger arguments', tg_table_name;
           end if;
           if tg_op = 'INSERT' then
-            insert into entity_counts as c (tenant_id, organization_id, entity_type, n, members_read)
+            insert into entity_counts (tenant_id, organization_id, entity_type, n, members_read)
             select r.tenant_id, r.organization_id, kind, count(*), members from new_rows r
-            group by r.tenant_id, r.organization_id order by r.organization_id
-            on conflict (organization_id, entity_type) do update set n = c.n + excluded.n;
+            group by r.tenant_id, r.organization_id;
           elsif tg_op = 'DELETE' then
-            update entity_counts c set n = c.n - d.n
-            from (select r.organization_id, count(*) as n from old_rows r group by r.organization_id) d
-            where c.organization_id = d.organization_id and c.entity_type = kind;
+            insert into entity_counts (tenant_id, organization_id, entity_type, n, members_read)
+            select r.tenant_id, r.organization_id, kind, -count(*), members from old_rows r
+            where exists (select 1 from organizations o where o.id = r.organization_id)
+            group by r.tenant_id, r.organization_id;
           else
             delete from entity_counts where entity_type = kind;
           end if;

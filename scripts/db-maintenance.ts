@@ -1,7 +1,7 @@
 /**
  * `npm run db:maintenance` (SPEC §10): deletes expired sessions, expired or used tokens,
  * finished idempotency keys and rate-limit windows, and activities older than the retention
- * (default 30 days). `--drop-stale-slot` also drops the CDC slot when no worker holds it —
+ * (default 30 days), and folds the list totals' count deltas. `--drop-stale-slot` also drops the CDC slot when no worker holds it —
  * only on explicit request, since the worker then restarts from "now" and skips what it missed.
  *
  *   DATABASE_ADMIN_URL=… npm run db:maintenance -- [--retention-days=30] [--drop-stale-slot] [--slot=strata_slot]
@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
 import { loadEnvOrExit } from '../config/env.js'
 import { createKysely, createPool } from '../db/connection.js'
+import { foldEntityCounts } from '../db/entity-counts.js'
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +40,7 @@ try {
     activities: await count(db.deleteFrom('activities').where('created_at', '<', sql<Date>`now() - make_interval(days => ${retentionDays})`)),
   }
   console.log('deleted', report)
+  console.log('folded', await foldEntityCounts(db), 'count deltas')
   if (values['drop-stale-slot']) {
     const { rows } = await sql<{ dropped: boolean }>`
       select pg_drop_replication_slot(slot_name) is null as dropped from pg_replication_slots

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import t from 'tap'
+import { foldEntityCounts } from '../../db/entity-counts.js'
 import { v7 as uuid } from 'uuid'
 import { checkCatalog } from '../../db/catalog.js'
 import { createKysely, createRuntimePool } from '../../db/connection.js'
@@ -24,9 +25,9 @@ t.teardown(() => runtime.destroy())
 /** The maintained counts, as the owner sees them, beside what counting the rows says. */
 async function counts() {
   const { rows } = await sql<{ org: string; type: string; maintained: string; actual: string }>`
-    select c.organization_id as org, c.entity_type as type, c.n as maintained,
-      (select count(*) from pages p where p.organization_id = c.organization_id) as actual
-    from entity_counts c where c.entity_type = 'page' order by 1`.execute(su)
+    select c.organization_id as org, 'page' as type, sum(c.n)::text as maintained,
+      (select count(*) from pages p where p.organization_id = c.organization_id)::text as actual
+    from entity_counts c where c.entity_type = 'page' group by c.organization_id order by 1`.execute(su)
   return rows
 }
 const listTotal = async (client: typeof alice, url: string) => (await client('GET', url)).json().total as number
@@ -56,11 +57,15 @@ t.test('the total stays exact through API and SQL writes, and the list reads it'
   for (const row of await counts()) t.equal(row.maintained, row.actual, `maintained = counted for ${row.org}`)
 
   // The unfiltered list reads the maintained count rather than counting: a planted value shows.
-  await sql`update entity_counts set n = 4242 where organization_id = ${orgs.x} and entity_type = 'page'`.execute(su)
+  const plant = async (n: number) => {
+    await sql`delete from entity_counts where organization_id = ${orgs.x} and entity_type = 'page'`.execute(su)
+    await sql`insert into entity_counts (tenant_id, organization_id, entity_type, n, members_read) values ('aaaaaa', ${orgs.x}, 'page', ${n}, true)`.execute(su)
+  }
+  await plant(4242)
   t.equal(await listTotal(dave, '/aaaaaa/org-x/pages'), 4242, 'unfiltered: the maintained count')
   t.same((await dave('GET', '/aaaaaa/org-x/pages?offset=100')).json(), { items: [], total: 4242 }, 'past the end too')
   t.equal(await listTotal(dave, '/aaaaaa/org-x/pages?q=c'), 1, 'filtered: counted')
-  await sql`update entity_counts set n = 1 where organization_id = ${orgs.x} and entity_type = 'page'`.execute(su)
+  await plant(1)
 
   // An organization's deletion cascades to its pages and its count, without error.
   await su.deleteFrom('organizations').where('id', '=', orgs.y).execute()
@@ -68,9 +73,32 @@ t.test('the total stays exact through API and SQL writes, and the list reads it'
   t.equal(await listTotal(dave, '/aaaaaa/org-x/pages'), 1)
 })
 
+t.test('writers of one organization never wait on each other, and folding keeps the totals', async (t) => {
+  const before = await listTotal(dave, '/aaaaaa/org-x/pages')
+  await su.connection().execute(async (open) => {
+    await sql`begin`.execute(open)
+    await sql`insert into pages (id, tenant_id, organization_id, title) values (gen_random_uuid(), 'aaaaaa', ${orgs.x}, 'open')`.execute(open)
+    // A second writer of the same organization commits while the first is still open.
+    const second = sql`insert into pages (id, tenant_id, organization_id, title) values (gen_random_uuid(), 'aaaaaa', ${orgs.x}, 'beside')`.execute(su)
+    const waited = await Promise.race([second.then(() => false), new Promise((resolve) => setTimeout(() => resolve(true), 3_000))])
+    t.equal(waited, false, 'the second insert did not wait for the open transaction')
+    t.equal(await listTotal(dave, '/aaaaaa/org-x/pages'), before + 1, 'the committed one counts, the open one not yet')
+    await sql`commit`.execute(open)
+  })
+  t.equal(await listTotal(dave, '/aaaaaa/org-x/pages'), before + 2)
+  const rows = async () => Number((await sql<{ n: string }>`select count(*) as n from entity_counts`.execute(su)).rows[0]!.n)
+  t.ok(await rows() > 1)
+  t.ok(await foldEntityCounts(su) > 0, 'deltas folded')
+  t.equal(await listTotal(dave, '/aaaaaa/org-x/pages'), before + 2, 'the same total after folding')
+  for (const row of await counts()) t.equal(row.maintained, row.actual, `maintained = counted for ${row.org}`)
+  t.equal(await foldEntityCounts(su), 0, 'nothing left to fold')
+  await sql`delete from pages where title in ('open', 'beside')`.execute(su)
+  t.equal(await listTotal(dave, '/aaaaaa/org-x/pages'), before)
+})
+
 t.test('RLS: the count is readable like the entity', async (t) => {
   const visible = (userId: string, tenant: string) => withTenantContext(runtime, tenant, userId,
-    (db) => sql<{ org: string; type: string }>`select organization_id as org, entity_type as type from entity_counts order by 2`.execute(db)).then((r) => r.rows)
+    (db) => sql<{ org: string; type: string }>`select distinct organization_id as org, entity_type as type from entity_counts order by 2`.execute(db)).then((r) => r.rows)
   t.same(await visible(users.dave.user.id, 'aaaaaa'), [{ org: orgs.x, type: 'page' }], 'a member of the organization')
   t.same(await visible(users.eve.user.id, 'aaaaaa'), [], 'no member: nothing')
   t.same(await visible(users.carol.user.id, 'aaaaaa'), [], 'a member of another tenant: nothing')
@@ -89,7 +117,7 @@ t.test('RLS: the count is readable like the entity', async (t) => {
   t.same(tickets(await visible(users.dave.user.id, 'aaaaaa')), [], 'a member who reads only their own tickets: no total')
   t.same(tickets(await visible(users.alice.user.id, 'aaaaaa')), [{ org: orgs.x, type: 'ticket' }], 'an admin: backfilled total')
   t.same(tickets(await visible(users.sys.user.id, 'aaaaaa')), [{ org: orgs.x, type: 'ticket' }], 'a system admin')
-  t.same((await sql`select n from entity_counts where entity_type = 'ticket'`.execute(su)).rows, [{ n: '2' }])
+  t.same((await sql`select sum(n)::text as n from entity_counts where entity_type = 'ticket'`.execute(su)).rows, [{ n: '2' }])
 })
 
 t.test('catalog check: an entity without its count triggers is reported', async (t) => {
