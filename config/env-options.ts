@@ -18,6 +18,7 @@ export function optionsFromEnv(env: Env, database: DatabaseUrls | undefined): St
     cdcSecret: env.CDC_SECRET ?? database?.cdcSecret,
     cookieSecret: env.COOKIE_SECRET ?? database?.cookieSecret,
     secureCookies: !development,
+    demo: development,
     metrics: env.METRICS_TOKEN ? { token: env.METRICS_TOKEN } : development,
     mailer: env.SMTP_URL ? { transport: 'smtp', url: env.SMTP_URL } : { transport: 'outbox', dir: '.data/outbox' },
     mailFrom: env.MAIL_FROM,

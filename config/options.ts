@@ -53,6 +53,8 @@ export const strataOptionsSchema = z.object({
   })]).default({ maxEventLoopDelayMs: 1_000, maxEventLoopUtilization: 0.98 }),
   /** `GET /openapi.json` and Swagger UI at `/docs`. */
   openapi: z.boolean().default(true),
+  /** `GET /demo`: a page that signs in and shows an organization's pages changing live (development). */
+  demo: z.boolean().default(false),
   /** Database connections; `false` runs without a database (OpenAPI generation only). */
   database: z.union([z.literal(false), z.object({
     /** Runtime role connection (NOBYPASSRLS): every request runs here. */
