@@ -13,7 +13,7 @@ export function optionsFromEnv(env: Env, database: DatabaseUrls | undefined): St
   return {
     tenancy: env.TENANCY,
     sync: env.DEV_MODE === 'full' ? { source: env.SYNC_SOURCE } : false,
-    database: database ? { url: database.url, adminUrl: database.adminUrl } : false,
+    database: database ? { url: database.url } : false,
     appUrl: env.APP_URL,
     cdcSecret: env.CDC_SECRET ?? database?.cdcSecret,
     cookieSecret: env.COOKIE_SECRET ?? database?.cookieSecret,

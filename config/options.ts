@@ -59,8 +59,6 @@ export const strataOptionsSchema = z.object({
   database: z.union([z.literal(false), z.object({
     /** Runtime role connection (NOBYPASSRLS): every request runs here. */
     url: z.string().min(1),
-    /** Admin connection, used for operational checks only. */
-    adminUrl: z.string().min(1).optional(),
     poolMax: z.number().int().positive().default(10),
     /** Time to wait for a free pooled connection before answering 503. */
     connectionTimeoutMs: z.number().int().positive().default(5_000),

@@ -10,5 +10,8 @@ declare module 'fastify' {
 
 /** Resolves the registration options once; every other plugin reads `fastify.config`. */
 export default fp<StrataOptionsInput>(async (fastify, options) => {
-  fastify.decorate('config', resolveOptions(options))
+  const config = resolveOptions(options)
+  fastify.decorate('config', config)
+  // The body limit is an option of the plugin, not only of the server it is registered in.
+  fastify.addHook('onRoute', (route) => { route.bodyLimit ??= config.bodyLimit })
 }, { name: 'config', fastify: '5.x' })

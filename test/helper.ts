@@ -101,7 +101,7 @@ export async function build(t: Teardown, overrides: BuildOptions = {}, extras: B
   const db = extras.database ?? await testDatabase(t)
   const level = extras.logStream ? 'info' : process.env.LOG_LEVEL ?? 'silent'
   // A loaded machine may take longer than the default 10 s to start the plugins; that is not a failure.
-  const app: FastifyInstance = Fastify({ ...serverOptions(level, overrides.bodyLimit, extras.logStream), pluginTimeout: 60_000 })
+  const app: FastifyInstance = Fastify({ ...serverOptions(level, undefined, extras.logStream), pluginTimeout: 60_000 })
   const routes: RouteOptions[] = []
   app.addHook('onRoute', (route) => { routes.push(route) })
   await app.register(fp(strata), testOptions(db, overrides))

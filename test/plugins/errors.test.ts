@@ -137,6 +137,13 @@ t.test('errors follow SPEC §6', async (t) => {
     t.equal(res.json().error.type, 'body_too_large')
   })
 
+  t.test('the bodyLimit option applies to every route (the server default is larger)', async (t) => {
+    const { app: small } = await build(t, { bodyLimit: 1_000 }, { database: false })
+    const res = await small.inject({ method: 'POST', url: '/auth/sign-in', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email: 'a'.repeat(2_000) }) })
+    t.equal(res.statusCode, 413)
+    t.equal(res.json().error.type, 'body_too_large')
+  })
+
   t.test('an unknown route → 404 route_not_found', async (t) => {
     const res = await app.inject({ method: 'DELETE', url: '/no/such/thing?x=1' })
     t.equal(res.statusCode, 404)
