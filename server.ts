@@ -63,7 +63,11 @@ async function main(): Promise<void> {
     const replication = env.DEV_MODE === 'full' && env.SYNC_SOURCE === 'replication'
     if (replication && database?.cdcUrl && cdcSecret) {
       const { port } = app.server.address() as { port: number }
-      worker = await startCdcWorker({ cdcUrl: database.cdcUrl, cdcSecret, ingestUrl: ingestUrlFor({ PORT: port, CDC_INGEST_URL: env.CDC_INGEST_URL }), log: app.log.child({ component: 'cdc' }) })
+      const { sync } = app.config
+      worker = await startCdcWorker({
+        cdcUrl: database.cdcUrl, cdcSecret, ingestUrl: ingestUrlFor({ PORT: port, CDC_INGEST_URL: env.CDC_INGEST_URL }),
+        log: app.log.child({ component: 'cdc' }), ...(sync ? { slot: sync.slot, publication: sync.publication } : {}),
+      })
     } else if (replication) {
       app.log.warn('sync engine without a CDC worker in this process (CDC_DATABASE_URL and CDC_SECRET start one); run npm run start:cdc')
     }

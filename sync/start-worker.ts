@@ -5,11 +5,15 @@ import { CdcWorker, type WorkerLog } from './cdc-worker.js'
  * The CDC worker as the process runs it: in-process under `npm start`, or alone under
  * `npm run start:cdc` / `node dist/cdc.js`, pushing to the API at `ingestUrl`.
  */
-export async function startCdcWorker(input: { cdcUrl: string; cdcSecret: string; ingestUrl: string; log: WorkerLog }): Promise<CdcWorker> {
+export async function startCdcWorker(input: {
+  cdcUrl: string; cdcSecret: string; ingestUrl: string; log: WorkerLog
+  /** The `sync` option's slot and publication (a separate worker process uses the defaults). */
+  slot?: string; publication?: string
+}): Promise<CdcWorker> {
   const worker = new CdcWorker({
     databaseUrl: input.cdcUrl,
-    slot: 'strata_slot',
-    publication: 'strata_pub',
+    slot: input.slot ?? 'strata_slot',
+    publication: input.publication ?? 'strata_pub',
     ingest: { url: input.ingestUrl, secret: input.cdcSecret },
     log: input.log,
   })
