@@ -178,9 +178,10 @@ export default fp(async (fastify) => {
     validateChain(route, declared)
     const hooks = declared.map((guard) => guards[guard])
     // Guards run on onRequest: before the body is read or validated, so an unauthorised caller
-    // learns nothing about the route's input and costs no parsing.
+    // learns nothing about the route's input and costs no parsing; and before the route's own
+    // onRequest hooks, so nothing a route (or its plugin) adds runs for a caller its guards refuse.
     const existing = route.onRequest ? [route.onRequest].flat() : []
-    route.onRequest = [...existing, ...hooks]
+    route.onRequest = [...hooks, ...existing]
     if (route.config?.rlsTransaction === false) return
     const handler = route.handler
     route.handler = async function (request, reply) {
