@@ -66,3 +66,13 @@ export async function seedTenants(db: Kysely<DB>) {
 }
 
 export type Fixture = Awaited<ReturnType<typeof seedTenants>>
+
+/** The SQLSTATE a statement fails with, or 'no error': probes assert the database's refusal. */
+export const errorCode = async (work: Promise<unknown>): Promise<string> => {
+  try {
+    await work
+    return 'no error'
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error)
+  }
+}

@@ -8,7 +8,7 @@ import { type RlsContext, withContext, withTenantContext } from '../../db/rls.js
 import type { DB } from '../../db/schema.js'
 import { type Teardown, as, build, signUp, testDatabase } from '../helper.js'
 import { world } from '../routes/world.js'
-import { seedTenants } from './fixtures.js'
+import { errorCode, seedTenants } from './fixtures.js'
 
 // Attacks of issue 12 (items 2, 3, 4, 7) performed in SQL as the runtime role.
 const database = await testDatabase(t)
@@ -23,14 +23,6 @@ const session = (t: Teardown, url = database.runtimeUrl) => {
 const runtime = session(t)
 const su = database.superuser
 
-const errorCode = async (work: Promise<unknown>) => {
-  try {
-    await work
-    return 'no error'
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error)
-  }
-}
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id).sort()
 const activitiesFor = (context: RlsContext) =>
   withContext(runtime, context, (trx) => sql<{ id: string }>`select id from app.activities_for('', 100000)`.execute(trx)).then((r) => ids(r.rows))

@@ -5,7 +5,7 @@ import { checkCatalog } from '../../db/catalog.js'
 import { createKysely, createRuntimePool } from '../../db/connection.js'
 import { withContext, withPublicContext, withTenantContext, withUserContext } from '../../db/rls.js'
 import { testDatabase } from '../helper.js'
-import { seedTenants } from './fixtures.js'
+import { errorCode, seedTenants } from './fixtures.js'
 
 // Every query below runs as runtime_role (NOBYPASSRLS) on a pool of ONE connection, so a
 // setting leaking from one transaction would show up in the next. The pool is the API's own
@@ -19,14 +19,6 @@ const tenantTables = ['organizations', 'memberships', 'inactive_memberships', 'p
 const { users, orgs, pages, attachments } = fx
 const count = async (db: typeof runtime, table: string) =>
   Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(db)).rows[0]!.n)
-const errorCode = async (work: Promise<unknown>) => {
-  try {
-    await work
-    return 'no error'
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error)
-  }
-}
 const asAlice = <T>(work: Parameters<typeof withTenantContext<T>>[3]) => withTenantContext(runtime, 'aaaaaa', users.alice, work)
 
 t.test('no context: zero rows and failed writes on every tenant table', async (t) => {

@@ -10,6 +10,7 @@ import { withContext, withPublicContext, withTenantContext } from '../../db/rls.
 import { checkEntities } from '../../entities/catalog.js'
 import { type AnyEntity, defaultRules } from '../../entities/definition.js'
 import { tasksMigrations, tasksPlugin } from '../../examples/tasks/index.js'
+import { errorCode } from '../db/fixtures.js'
 import { as, testDatabase } from '../helper.js'
 import { openStream } from '../sse-client.js'
 import { syncWorld } from '../sync/sync-world.js'
@@ -36,14 +37,6 @@ for (const stream of Object.values(streams)) await stream.waitFor((events) => ev
 const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
 t.comment(`shared setup (database, tasks migration, app, CDC worker, streams): ${Math.round(performance.now() - setupStarted)} ms`)
 
-const errorCode = async (work: Promise<unknown>) => {
-  try {
-    await work
-    return 'no error'
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error)
-  }
-}
 const x = { tenantId: 'aaaaaa', organizationId: orgs.x }
 const y = { tenantId: 'aaaaaa', organizationId: orgs.y }
 const z = { tenantId: 'bbbbbb', organizationId: orgs.z }

@@ -6,7 +6,7 @@ import { createKysely, createRuntimePool } from '../../db/connection.js'
 import { defaultRoleNames } from '../../db/role-names.js'
 import { withContext, withPublicContext, withTenantContext } from '../../db/rls.js'
 import { applyEntityIsolation } from '../../entities/isolation.js'
-import { seedTenants } from '../db/fixtures.js'
+import { errorCode, seedTenants } from '../db/fixtures.js'
 import { testDatabase } from '../helper.js'
 import { createNotesTable, notes } from './notes.js'
 
@@ -33,14 +33,6 @@ type Db = typeof runtime
 const noteIds = async (db: Db) => (await sql<{ id: string }>`select id from notes order by id`.execute(db)).rows.map((r) => r.id)
 const insertNote = (db: Db, tenantId: string, organizationId: string) =>
   sql`insert into notes (tenant_id, organization_id, body) values (${tenantId}, ${organizationId}, 'new')`.execute(db)
-const errorCode = async (work: Promise<unknown>) => {
-  try {
-    await work
-    return 'no error'
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error)
-  }
-}
 const as = <T>(tenantId: string, user: keyof typeof users, work: (db: Db) => Promise<T>) => withTenantContext(runtime, tenantId, users[user], work)
 
 t.test('the helper checks the required columns', async (t) => {
