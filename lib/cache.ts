@@ -47,6 +47,16 @@ export class Cache<V extends NonNullable<unknown>> {
     this.lru.set(key, value)
   }
 
+  /**
+   * The miss path of a read-through look-up: `cache.get(key) ?? await cache.load(key, loader)`
+   * (the hit stays synchronous). Remembers what `loader` finds; nothing found is not remembered.
+   */
+  async load(key: string, loader: () => Promise<V | undefined>): Promise<V | undefined> {
+    const value = await loader()
+    if (value !== undefined) this.lru.set(key, value)
+    return value
+  }
+
   delete(key: string): void {
     if (this.lru.delete(key)) this.stats.invalidations++
   }

@@ -13,23 +13,25 @@ export function sessionRevocation(_roles: RoleNames) {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await sql`
-        create function app.notify_session_revoked() returns trigger
+        -- One notice per revoked credential: the cache key is the trigger's argument (the kind of
+        -- credential) and the row's secret hash, as the guard caches key them.
+        create function app.notify_credential_revoked() returns trigger
           language plpgsql set search_path = pg_catalog, pg_temp as $$
         begin
-          perform pg_notify(${sql.lit(invalidationChannel)}, 'session:' || old.secret);
+          perform pg_notify(${sql.lit(invalidationChannel)}, tg_argv[0] || ':' || old.secret);
           return null;
         end $$;
         create trigger sessions_revoked after delete on sessions
-          for each row when (old.expires_at > now()) execute function app.notify_session_revoked();
+          for each row when (old.expires_at > now()) execute function app.notify_credential_revoked('session');
         create trigger sessions_shortened after update of expires_at on sessions
-          for each row when (new.expires_at < old.expires_at) execute function app.notify_session_revoked();
+          for each row when (new.expires_at < old.expires_at) execute function app.notify_credential_revoked('session');
       `.execute(db)
     },
     async down(db: Kysely<unknown>): Promise<void> {
       await sql`
         drop trigger sessions_shortened on sessions;
         drop trigger sessions_revoked on sessions;
-        drop function app.notify_session_revoked();
+        drop function app.notify_credential_revoked();
       `.execute(db)
     },
   }

@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely'
 import type { RoleNames } from '../db/role-names.js'
-import { invalidationChannel } from '../sync/activity.js'
 
 /**
  * Personal API tokens (issue 14): `Authorization: Bearer` for clients without a cookie jar.
@@ -33,25 +32,16 @@ export function apiTokens(roles: RoleNames) {
         grant select, insert, delete on api_tokens to ${runtime};
         grant update (last_used_at) on api_tokens to ${runtime};
 
-        create function app.notify_api_token_revoked() returns trigger
-          language plpgsql set search_path = pg_catalog, pg_temp as $$
-        begin
-          perform pg_notify(${sql.lit(invalidationChannel)}, 'api_token:' || old.secret);
-          return null;
-        end $$;
         create trigger api_tokens_revoked after delete on api_tokens
           for each row when (old.expires_at is null or old.expires_at > now())
-          execute function app.notify_api_token_revoked();
+          execute function app.notify_credential_revoked('api_token');
         create trigger api_tokens_shortened after update of expires_at on api_tokens
           for each row when (new.expires_at < old.expires_at or (old.expires_at is null and new.expires_at is not null))
-          execute function app.notify_api_token_revoked();
+          execute function app.notify_credential_revoked('api_token');
       `.execute(db)
     },
     async down(db: Kysely<unknown>): Promise<void> {
-      await sql`
-        drop table api_tokens;
-        drop function app.notify_api_token_revoked();
-      `.execute(db)
+      await sql`drop table api_tokens`.execute(db)
     },
   }
 }

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { type ApiTokenWithUser, findApiTokenBySecret, touchApiToken } from '../../db/api-tokens.js'
+import { findApiTokenBySecret, touchApiToken } from '../../db/api-tokens.js'
 import type { ApiToken, Session, User } from '../../db/schema.js'
-import { type SessionWithUser, createSession, deleteSession, extendSession, findSessionBySecret } from '../../db/sessions.js'
+import { createSession, deleteSession, extendSession, findSessionBySecret } from '../../db/sessions.js'
 import { AppError } from '../../lib/errors.js'
 import { randomToken, sha256 } from '../../lib/secrets.js'
 
@@ -105,11 +105,8 @@ export default fp(async (fastify) => {
     if (!token.startsWith(apiTokenPrefix)) rejectToken(reply, 'unauthorized', 'API token is invalid')
     const hash = sha256(token)
     const cacheKey = `api_token:${hash}`
-    let found: ApiTokenWithUser | undefined = fastify.lookups.apiTokens.get(cacheKey)
-    if (!found) {
-      found = await findApiTokenBySecret(fastify.db, hash)
-      if (found) fastify.lookups.apiTokens.set(cacheKey, found)
-    }
+    const { apiTokens } = fastify.lookups
+    const found = apiTokens.get(cacheKey) ?? await apiTokens.load(cacheKey, () => findApiTokenBySecret(fastify.db, hash))
     if (!found) rejectToken(reply, 'unauthorized', 'API token is invalid or revoked')
     const now = Date.now()
     // An expired token stays listed (its owner sees why it stopped) until revoked.
@@ -142,11 +139,8 @@ export default fp(async (fastify) => {
     if (!credentials) reject(reply, 'unauthorized', 'Session is invalid')
     const { token, hash } = credentials
     const cacheKey = `session:${hash}`
-    let found: SessionWithUser | undefined = fastify.lookups.sessions.get(cacheKey)
-    if (!found) {
-      found = await findSessionBySecret(fastify.db, hash)
-      if (found) fastify.lookups.sessions.set(cacheKey, found)
-    }
+    const { sessions } = fastify.lookups
+    const found = sessions.get(cacheKey) ?? await sessions.load(cacheKey, () => findSessionBySecret(fastify.db, hash))
     if (!found) reject(reply, 'unauthorized', 'Session is invalid')
     const expiresAt = new Date(found.session.expires_at)
     const now = Date.now()

@@ -92,11 +92,8 @@ export default fp(async (fastify) => {
   async function loadTenant(request: FastifyRequest): Promise<Tenant> {
     const tenantId = param(request, 'tenantId') ?? ''
     if (!/^([a-z0-9]{6}|main)$/.test(tenantId)) throw new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
-    let tenant = fastify.lookups.tenants.get(tenantId)
-    if (!tenant) {
-      tenant = await findTenant(fastify.db, tenantId)
-      if (tenant) fastify.lookups.tenants.set(tenantId, tenant)
-    }
+    const { tenants } = fastify.lookups
+    const tenant = tenants.get(tenantId) ?? await tenants.load(tenantId, () => findTenant(fastify.db, tenantId))
     if (!tenant) throw new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
     return tenant
   }
@@ -117,12 +114,9 @@ export default fp(async (fastify) => {
     async tenant(request) {
       const tenant = await loadTenant(request)
       const user = request.user!
-      let all = fastify.lookups.memberships.get(user.id)
-      if (!all) {
-        all = await membershipsOfUser(fastify.db, user.id)
-        fastify.lookups.memberships.set(user.id, all)
-      }
-      const memberships = all.filter((m) => m.tenantId === tenant.id)
+      const { memberships: cached } = fastify.lookups
+      const all = cached.get(user.id) ?? await cached.load(user.id, () => membershipsOfUser(fastify.db, user.id))
+      const memberships = all!.filter((m) => m.tenantId === tenant.id)
       // In single-tenant mode every user belongs to the one tenant; in multi mode a membership is needed.
       if (tenancy === 'multi' && memberships.length === 0 && !request.isSystemAdmin) {
         throw new AppError(403, 'forbidden', 'warn', { message: 'No access to this tenant', entityType: 'tenant' })

@@ -60,3 +60,14 @@ t.test('singleflight: one execution for concurrent calls, shared errors, clean a
   await flights.run('e', async () => { runs++; return 1 })
   t.equal(runs, 3, 'a later call runs again')
 })
+
+t.test('load: the miss path remembers what it finds, and nothing for a miss', async (t) => {
+  const cache = new Cache<string>({ name: 'load', max: 10 })
+  let calls = 0
+  const loader = (value: string | undefined) => async () => { calls++; return value }
+  t.equal(await cache.load('a', loader('1')), '1')
+  t.equal(cache.get('a'), '1', 'found: remembered')
+  t.equal(await cache.load('b', loader(undefined)), undefined)
+  t.equal(cache.get('b'), undefined, 'not found: not remembered')
+  t.equal(calls, 2)
+})
