@@ -1,6 +1,6 @@
 import type { DatabaseUrls } from '../db/bootstrap.js'
 import type { Env } from './env.js'
-import type { StrataOptionsInput } from './options.js'
+import type { PartitioningOptions, StrataOptionsInput } from './options.js'
 
 /**
  * Maps the validated environment (and the database we booted) to registration options.
@@ -22,5 +22,13 @@ export function optionsFromEnv(env: Env, database: DatabaseUrls | undefined): St
     metrics: env.METRICS_TOKEN ? { token: env.METRICS_TOKEN } : development,
     mailer: env.SMTP_URL ? { transport: 'smtp', url: env.SMTP_URL } : { transport: 'outbox', dir: '.data/outbox' },
     mailFrom: env.MAIL_FROM,
+    partitioning: partitioningFromEnv(env),
   }
+}
+
+/** `PARTITIONING` (`off`, or `activities:daily,sessions:monthly`; sessions unnamed stay plain) as the option. */
+export function partitioningFromEnv(env: Pick<Env, 'PARTITIONING'>): PartitioningOptions | false {
+  if (env.PARTITIONING === 'off') return false
+  const periods = Object.fromEntries(env.PARTITIONING.split(',').map((item) => item.split(':') as [string, 'daily' | 'monthly']))
+  return { activities: periods.activities ?? 'daily', sessions: periods.sessions ?? false }
 }

@@ -28,6 +28,9 @@ export const envSchema = z.object({
   APP_URL: z.url().optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).optional(),
+  /** `off` (default) or the partitioned tables and their periods, e.g. `activities:daily,sessions:monthly` (docs/operations.md#partitioning). */
+  PARTITIONING: z.string().regex(/^(off|activities:(daily|monthly)(,sessions:(daily|monthly))?)$/,
+    'must be off or activities:<daily|monthly>, optionally followed by ,sessions:<daily|monthly>').default('off'),
   /** When set, `GET /metrics` needs `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: optionalSecret,
 })

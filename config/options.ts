@@ -3,6 +3,20 @@ import type { AuthorMigrations } from '../db/migrate.js'
 import type { AnyEntity } from '../entities/definition.js'
 
 /**
+ * Time partitioning of the change log and sessions (docs/operations.md#partitioning): `activities`
+ * by `created_at`, `sessions` by `expires_at`, one partition per day or month; retention drops
+ * whole partitions. The tables are converted by `npm run db:partition` (or at boot and by
+ * `npm run migrate` while they are empty, with `PARTITIONING`); the app creates partitions ahead.
+ */
+export const partitioningSchema = z.object({
+  activities: z.enum(['daily', 'monthly']).default('daily'),
+  /** `false`: sessions stay a plain table. */
+  sessions: z.union([z.literal(false), z.enum(['daily', 'monthly'])]).default('monthly'),
+})
+
+export type PartitioningOptions = z.output<typeof partitioningSchema>
+
+/**
  * Registration options of the Strata plugin (SPEC §1): the single place where every option is
  * typed, documented and defaulted. `app.register(strata, options)` accepts the input shape;
  * plugins read the resolved shape from `fastify.config`.
@@ -55,6 +69,8 @@ export const strataOptionsSchema = z.object({
   openapi: z.boolean().default(true),
   /** `GET /demo`: a page that signs in and shows an organization's pages changing live (development). */
   demo: z.boolean().default(false),
+  /** Partitioning of `activities` and `sessions` (`partitioningSchema`); `false`: plain tables, nothing registered. */
+  partitioning: z.union([z.literal(false), partitioningSchema]).default(false),
   /** Database connections; `false` runs without a database (OpenAPI generation only). */
   database: z.union([z.literal(false), z.object({
     /** Runtime role connection (NOBYPASSRLS): every request runs here. */

@@ -44,10 +44,35 @@ async function creationProblems(db: Kysely<DB>): Promise<string[]> {
 }
 
 /**
+ * Partitions escape their parent's policies when read directly: RLS applies to the table a query
+ * names. So a partition must give the connected role no privilege of its own (everything goes
+ * through the parent), and a partition with `tenant_id` must have RLS enabled and forced (with no
+ * policy: nothing, should a grant appear later).
+ */
+async function partitionProblems(db: Kysely<DB>): Promise<string[]> {
+  const { rows } = await sql<{ partition: string; parent: string; tenant: boolean; rls: boolean; forced: boolean; privileged: boolean }>`
+    select c.relname as partition, p.relname as parent, c.relrowsecurity as rls, c.relforcerowsecurity as forced,
+      exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped) as tenant,
+      has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER') as privileged
+    from pg_class c
+    join pg_namespace n on n.oid = c.relnamespace
+    join pg_inherits i on i.inhrelid = c.oid
+    join pg_class p on p.oid = i.inhparent
+    where c.relispartition and c.relkind in ('r', 'p') and n.nspname = current_schema()
+    order by c.relname`.execute(db)
+  return rows.flatMap((r) => [
+    ...r.privileged ? [`${r.partition} (partition of ${r.parent}): the role may use it directly, past ${r.parent}'s policies`] : [],
+    ...r.tenant && !r.rls ? [`${r.partition} (partition of ${r.parent}): row level security is not enabled`] : [],
+    ...r.tenant && !r.forced ? [`${r.partition} (partition of ${r.parent}): row level security is not forced`] : [],
+  ])
+}
+
+/**
  * The catalog check of SPEC §4.5. Returns one problem per violation (empty = sound): a table
  * with a `tenant_id` column lacking ENABLE + FORCE RLS, a restrictive guard, or a policy for any
  * command; a SECURITY DEFINER function of our schemas whose search_path does not end with
- * pg_temp; or the connected role being able to bypass RLS or create objects (CREATE, TEMP); and,
+ * pg_temp; a partition the connected role may use directly, or one with `tenant_id` without
+ * ENABLE + FORCE RLS; or the connected role being able to bypass RLS or create objects (CREATE, TEMP); and,
  * per entity (`entities/catalog.ts`), any part of its isolation its table lacks.
  * Run it as the runtime role.
  */
@@ -60,7 +85,7 @@ export async function checkCatalog(db: Kysely<DB>, entities: EntityCatalogOption
         where p.schemaname = n.nspname and p.tablename = c.relname and p.permissive = 'PERMISSIVE') as commands
     from pg_class c
     join pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p') and n.nspname = current_schema()
+    where c.relkind in ('r', 'p') and n.nspname = current_schema() and not c.relispartition
       and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
     order by c.relname`.execute(db)
   for (const t of tables) {
@@ -78,7 +103,7 @@ export async function checkCatalog(db: Kysely<DB>, entities: EntityCatalogOption
         where n.nspname = current_schema() and c.relkind in ('r', 'p')
           and pg_has_role(current_user, c.relowner, 'USAGE')) as owns
     from pg_roles r where r.rolname = current_user`.execute(db)
-  problems.push(...await checkEntities(db, entities), ...await definerProblems(db), ...await creationProblems(db))
+  problems.push(...await checkEntities(db, entities), ...await partitionProblems(db), ...await definerProblems(db), ...await creationProblems(db))
   if (me?.superuser) problems.push(`role ${me.name} is a superuser`)
   if (me?.bypass) problems.push(`role ${me.name} can bypass row level security`)
   if (me && me.owns > 0) problems.push(`role ${me.name} owns ${me.owns} table(s)`)
