@@ -156,6 +156,8 @@ export interface ActivitiesTable {
   created_at: Generated<Date>
   /** The change took its row out of its tenant's public view (public streams get a delete). */
   left_public: Generated<boolean>
+  /** The row as recorded (after a create or update, before a delete); entities and memberships only. */
+  row_data: Record<string, unknown> | null
 }
 
 export interface CountersTable {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Membership, User } from '../db/schema.js'
-import { activityMessage } from '../sync/activity.js'
+import { changeEvent } from '../sync/activity.js'
 import { examples } from './examples.js'
 
 /** zod schemas shared by several route folders; each feeds validation, types and OpenAPI. */
@@ -96,7 +96,7 @@ export function toMembershipDto(m: Membership, can: z.infer<typeof canSchema>): 
 }
 
 /** One change of a stream, replay or catch-up (SPEC §7): the `data` of an SSE `change` event. */
-export const changeSchema = activityMessage.meta({ id: 'Change' })
+export const changeSchema = changeEvent.meta({ id: 'Change' })
 
 /**
  * The frames of a `text/event-stream` change stream, one object per SSE event (field → value),

@@ -1,22 +1,28 @@
 import { EventEmitter } from 'node:events'
 import { setImmediate } from 'node:timers/promises'
 import type { StrataEntities } from '../entities/definition.js'
-import { type Action, type ActivityMessage, type EntityType, maxIngestBatch } from './activity.js'
+import { type Action, type Activity, type EntityType, maxIngestBatch } from './activity.js'
 
 type Past = 'created' | 'updated' | 'deleted'
 const past: Record<Action, Past> = { create: 'created', update: 'updated', delete: 'deleted' }
 
 export type ActivityEventName = `${EntityType}.${Past}`
 
-/** A change of an entity of type `T` (`entityType` is `T`). */
-export type EntityActivity<T extends string> = ActivityMessage & { entityType: T }
+/**
+ * A change of an entity of type `T` (`entityType` is `T`), with its DTO as `data` (a create or
+ * update) typed from `StrataEntities`.
+ */
+export type EntityActivity<T extends string> = Activity & {
+  entityType: T
+  data?: T extends keyof StrataEntities ? StrataEntities[T] : unknown
+}
 
 /** `task.created` …: typed for every entity type an author adds to `StrataEntities`. */
 type EntityEvents = { [K in keyof StrataEntities & string as `${K}.${Past}`]: [EntityActivity<K>] }
 
 /** Typed events: `page.created`, `membership.deleted`, …, every `activity`, and `gap`. */
-export type ActivityBusEvents = { [K in ActivityEventName]: [ActivityMessage] } & EntityEvents & {
-  activity: [ActivityMessage]
+export type ActivityBusEvents = { [K in ActivityEventName]: [Activity] } & EntityEvents & {
+  activity: [Activity]
   /** The bus lost its sources for a while: anything derived from changes may be stale. */
   gap: []
   /** A cache key another instance (or this one) invalidated, e.g. `session:<hash>`. */
@@ -25,7 +31,7 @@ export type ActivityBusEvents = { [K in ActivityEventName]: [ActivityMessage] } 
 
 const publishSlice = 200
 
-export type ActivityReader = (afterCursor: string, limit: number) => Promise<ActivityMessage[]>
+export type ActivityReader = (afterCursor: string, limit: number) => Promise<Activity[]>
 
 /**
  * The API's ordered feed of committed changes (SPEC §8). It publishes every activity exactly
@@ -75,14 +81,14 @@ export class ActivityBus extends EventEmitter<ActivityBusEvents> {
    * import) then reaches the streams' sockets as they drain, instead of as one burst that
    * would overflow every stream's buffer and drop readers that keep up perfectly well.
    */
-  private async publishAll(activities: readonly ActivityMessage[]): Promise<void> {
+  private async publishAll(activities: readonly Activity[]): Promise<void> {
     for (let i = 0; i < activities.length; i++) {
       if (i > 0 && i % publishSlice === 0) await setImmediate()
       this.publish(activities[i]!)
     }
   }
 
-  private publish(activity: ActivityMessage): void {
+  private publish(activity: Activity): void {
     if (activity.cursor <= this.cursor) return
     this.cursor = activity.cursor
     this.published++

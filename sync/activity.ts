@@ -32,6 +32,34 @@ export type ActivityMessage = z.infer<typeof activityMessage>
 export type EntityType = ActivityMessage['entityType']
 export type Action = ActivityMessage['action']
 
+/** A row image as stored in the change log (column → JSON value). */
+export type RowImage = Record<string, unknown>
+
+/**
+ * An activity as the API holds it: the message, and the row it was recorded with. Neither extra
+ * field travels as is: streams send the wire shape of `changeEvent`.
+ */
+export interface Activity extends ActivityMessage {
+  /** The row after a create or update, before a delete (entities and memberships; else null). */
+  row: RowImage | null
+  /** The entity's DTO (a create or update of a registered entity): an event's `data`. */
+  data?: unknown
+}
+
+/** A change as streams send it (SPEC §7): the message, with `data` where the stream may have it. */
+export const changeEvent = activityMessage.extend({
+  data: z.record(z.string(), z.unknown()).optional()
+    .describe('the entity as the API returns it (without `can`): creates and updates of an entity, for readers allowed to read it'),
+})
+
+export type ChangeEvent = z.infer<typeof changeEvent>
+
+/** The wire shape of an activity: no row image, `data` only when given. */
+export function toChangeEvent(activity: Activity, data: unknown = activity.data): ChangeEvent {
+  const { row: _row, data: _data, ...message } = activity
+  return data === undefined ? message : { ...message, data: data as Record<string, unknown> }
+}
+
 /** The most activities one ingest message may carry; larger transactions go in several. */
 export const maxIngestBatch = 10_000
 
@@ -62,9 +90,10 @@ export interface ActivityRow {
   seq: string | number | null
   changed_fields: string[] | null
   created_at: Date | string
+  row_data: RowImage | null
 }
 
-export function toActivityMessage(row: ActivityRow): ActivityMessage {
+export function toActivity(row: ActivityRow): Activity {
   return {
     cursor: row.id,
     action: row.action,
@@ -76,5 +105,6 @@ export function toActivityMessage(row: ActivityRow): ActivityMessage {
     seq: row.seq === null ? null : Number(row.seq),
     changedFields: row.changed_fields,
     createdAt: new Date(row.created_at).toISOString(),
+    row: row.row_data,
   }
 }

@@ -4,7 +4,7 @@ import { LogicalReplicationService, type Pgoutput, PgoutputPlugin } from 'pg-log
 import pg from 'pg'
 import { createKysely, createPool } from '../db/connection.js'
 import type { DB } from '../db/schema.js'
-import type { ActivityMessage } from './activity.js'
+import type { Activity } from './activity.js'
 import { backoffDelay, sleep } from './backoff.js'
 import { type Change, EntityTables, toChange } from './changes.js'
 import { IngestClient } from './ingest-client.js'
@@ -35,7 +35,7 @@ export interface CdcWorkerOptions {
 }
 
 export interface CdcWorkerEvents {
-  batch: [activities: ActivityMessage[]]
+  batch: [activities: Activity[]]
   crash: [error: unknown]
 }
 

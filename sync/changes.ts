@@ -1,5 +1,5 @@
 import type { Pgoutput } from 'pg-logical-replication'
-import type { Action, EntityType } from './activity.js'
+import type { Action, EntityType, RowImage } from './activity.js'
 
 /** A decoded row change, before it has a cursor and a sequence number. */
 export interface Change {
@@ -13,7 +13,12 @@ export interface Change {
   /** The row before an update or delete, and after an update: whether it left the public view. */
   before: Record<string, unknown> | null
   after: Record<string, unknown> | null
+  /** The row to keep with the activity (migration 0015): entities' and memberships' only. */
+  row: RowImage | null
 }
+
+/** Strata's own types whose rows the change log does not keep (an invitation holds its token's hash). */
+const withoutRowImage = new Set<EntityType>(['tenant', 'organization', 'invitation'])
 
 /** Strata's own synced tables that are not org-scoped entities, and their activities' types. */
 export const coreTableTypes: Readonly<Record<string, EntityType>> = {
@@ -90,6 +95,7 @@ export function toChange(message: Pgoutput.Message, tables: Pick<EntityTables, '
     changedFields: message.tag === 'update' && message.old ? changedColumns(message.old, message.new) : null,
     before: message.tag === 'insert' ? null : message.old ?? null,
     after: message.tag === 'update' ? message.new : null,
+    row: withoutRowImage.has(entityType) ? null : row,
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import WebSocket from 'ws'
-import { type ActivityMessage, type IngestMessage, maxIngestBatch } from './activity.js'
+import { type Activity, type IngestMessage, maxIngestBatch, toChangeEvent } from './activity.js'
 import { backoffDelay } from './backoff.js'
 
 export interface IngestClientOptions {
@@ -56,12 +56,15 @@ export class IngestClient {
     })
   }
 
-  /** Sends one committed batch, in messages of at most `maxIngestBatch` that chain by cursor. */
-  send(previousCursor: string, activities: ActivityMessage[]): boolean {
+  /**
+   * Sends one committed batch, in messages of at most `maxIngestBatch` that chain by cursor. Row
+   * images stay behind: the API reads the change log itself (a message is a wake-up).
+   */
+  send(previousCursor: string, activities: Activity[]): boolean {
     if (!this.connected || activities.length === 0) return false
     for (let at = 0; at < activities.length; at += maxIngestBatch) {
       const chunk = activities.slice(at, at + maxIngestBatch)
-      const message: IngestMessage = { type: 'batch', batchId: randomUUID(), previousCursor, activities: chunk }
+      const message: IngestMessage = { type: 'batch', batchId: randomUUID(), previousCursor, activities: chunk.map((a) => toChangeEvent(a)) }
       this.socket!.send(JSON.stringify(message))
       previousCursor = chunk.at(-1)!.cursor
     }

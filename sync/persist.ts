@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.js'
-import { type ActivityMessage, activitiesChannel, toActivityMessage } from './activity.js'
+import { type Activity, activitiesChannel, type RowImage, toActivity } from './activity.js'
 import { type Change, coreTableTypes, cursorOf } from './changes.js'
 
 const insertChunk = 2_000
@@ -20,6 +20,16 @@ function leftPublic(change: Change) {
   return sql<boolean>`app.left_public(${change.entityType}, ${json(change.before)}::jsonb, ${json(change.after)}::jsonb)`
 }
 
+/** A row image as jsonb: decoded `bytea` goes back to Postgres's text form (`\\x…`), as `to_jsonb` writes it. */
+function rowData(row: RowImage | null) {
+  if (!row) return null
+  const json = JSON.stringify(row, function (this: RowImage, key, value: unknown) {
+    const raw = this[key]
+    return Buffer.isBuffer(raw) ? `\\x${raw.toString('hex')}` : value
+  })
+  return sql<RowImage>`${json}::jsonb`
+}
+
 /**
  * Writes a committed transaction's activities in one database transaction (SPEC §8):
  * ids derive from the commit LSN and the change's position, so a replay after a crash inserts
@@ -27,7 +37,7 @@ function leftPublic(change: Change) {
  * from `counters` (one upsert per organization), assigned once, only to new activities.
  * Returns the activities as stored, in commit order ([] for a replay).
  */
-export async function persistTransaction(db: Kysely<DB>, tx: CommittedTransaction): Promise<ActivityMessage[]> {
+export async function persistTransaction(db: Kysely<DB>, tx: CommittedTransaction): Promise<Activity[]> {
   if (tx.changes.length === 0) return []
   const cursors = tx.changes.map((_, i) => cursorOf(tx.commitLsn, i))
   return db.transaction().execute(async (trx) => {
@@ -63,6 +73,7 @@ export async function persistTransaction(db: Kysely<DB>, tx: CommittedTransactio
         changed_fields: change.changedFields,
         created_at: tx.commitTime,
         left_public: leftPublic(change),
+        row_data: rowData(change.row),
       }
     })
     // Postgres takes at most 65,535 parameters per statement: insert large transactions in chunks
@@ -70,10 +81,12 @@ export async function persistTransaction(db: Kysely<DB>, tx: CommittedTransactio
     const inserted = []
     for (let at = 0; at < rows.length; at += insertChunk) {
       inserted.push(...await trx.insertInto('activities').values(rows.slice(at, at + insertChunk))
-        .onConflict((oc) => oc.column('id').doNothing()).returningAll().execute())
+        // No conflict target: a partitioned change log's unique key is (id, created_at), and a
+        // replay carries the same commit time, so it conflicts in the same partition either way.
+        .onConflict((oc) => oc.doNothing()).returningAll().execute())
     }
     // Delivered at commit: wakes every API instance's bus, whichever one the worker pushes to.
     await sql`select pg_notify(${activitiesChannel}, ${cursors.at(-1)!})`.execute(trx)
-    return inserted.sort((a, b) => (a.id < b.id ? -1 : 1)).map(toActivityMessage)
+    return inserted.sort((a, b) => (a.id < b.id ? -1 : 1)).map(toActivity)
   })
 }

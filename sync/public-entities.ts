@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import { withContext } from '../db/rls.js'
 import type { DB } from '../db/schema.js'
-import type { ActivityMessage } from './activity.js'
+import type { Activity } from './activity.js'
 import type { PublicEntities, PublicVisibility } from './stream-dispatcher.js'
 
 /**
@@ -32,7 +32,7 @@ export class PublicEntityTables implements PublicEntities {
     return this.tables
   }
 
-  async visibility(activity: ActivityMessage): Promise<PublicVisibility> {
+  async visibility(activity: Activity): Promise<PublicVisibility> {
     const table = (await this.load()).get(activity.entityType)
     if (!table) return 'hidden'
     return withContext(this.db, { kind: 'public', tenantId: activity.tenantId }, async (trx) => {

@@ -1,5 +1,20 @@
 import type { ServerResponse } from 'node:http'
-import type { ActivityMessage } from './activity.js'
+import { type Activity, toChangeEvent } from './activity.js'
+
+/**
+ * Each activity's `change` frame, serialized once however many streams it goes to (the same
+ * object goes to every recipient: views that differ, e.g. a public one without `data`, are
+ * objects of their own).
+ */
+const frames = new WeakMap<Activity, string>()
+function frameOf(activity: Activity): string {
+  let frame = frames.get(activity)
+  if (frame === undefined) {
+    frame = `id: ${activity.cursor}\nevent: change\ndata: ${JSON.stringify(toChangeEvent(activity))}\n\n`
+    frames.set(activity, frame)
+  }
+  return frame
+}
 
 export interface SseLimits {
   heartbeatMs: number
@@ -40,10 +55,10 @@ export class SseConnection {
   /** The cursor of the last change written: a stream never goes backwards or repeats itself. */
   private lastCursor = ''
 
-  change(activity: ActivityMessage): void {
+  change(activity: Activity): void {
     if (activity.cursor <= this.lastCursor) return
     this.lastCursor = activity.cursor
-    this.write(`id: ${activity.cursor}\nevent: change\ndata: ${JSON.stringify(activity)}\n\n`)
+    this.write(frameOf(activity))
     this.sent++
     this.observer?.sent()
   }

@@ -1,7 +1,7 @@
-import type { ActivityMessage } from './activity.js'
+import type { Activity, RowImage } from './activity.js'
 import type { ActivityBus } from './activity-bus.js'
 import type { SseConnection } from './sse-connection.js'
-import { type Subscriber, SubscriberRegistry, mayRead } from './subscriber-registry.js'
+import { type ReadRules, type Subscriber, SubscriberRegistry, mayRead } from './subscriber-registry.js'
 import { TenantGate, type TenantStatusSource } from './tenant-gate.js'
 
 /** Whose context a stream replays in; `app.activities_for` derives what that context may see. */
@@ -11,9 +11,13 @@ export type ReplayFilter =
 
 export interface DispatcherDeps {
   bus: ActivityBus
-  readAfter(cursor: string, limit: number, filter: ReplayFilter): Promise<ActivityMessage[]>
+  readAfter(cursor: string, limit: number, filter: ReplayFilter): Promise<Activity[]>
   /** The entities with a public read, and what one change is to its tenant's public view. */
   publicEntities: PublicEntities
+  /** What plain members may read of each type (from the entity declarations). */
+  readRule: ReadRules
+  /** Is this row image in its entity's public view (its declared `publicRead`)? */
+  isPublicRow(entityType: string, row: RowImage): boolean
   tenantStatus: TenantStatusSource
   onError(error: unknown): void
 }
@@ -26,7 +30,7 @@ export type PublicVisibility = 'shown' | 'left' | 'hidden'
 
 /** The public RLS view of the entities with a public read (from `app.entity_types`). */
 export interface PublicEntities {
-  visibility(activity: ActivityMessage): Promise<PublicVisibility>
+  visibility(activity: Activity): Promise<PublicVisibility>
 }
 
 interface PublicSubscriber {
@@ -39,12 +43,12 @@ interface PublicSubscriber {
 /** How a stream replays: which rows to read, and how each is shown (or not) to it. */
 export interface Replay {
   filter: ReplayFilter
-  view(activity: ActivityMessage): Promise<ActivityMessage | undefined>
+  view(activity: Activity): Promise<Activity | undefined>
 }
 
 /** A stream while it replays: live events wait here, then go out after the replay. */
 interface Opening {
-  buffered: ActivityMessage[]
+  buffered: Activity[]
 }
 
 const pageSize = 500
@@ -85,32 +89,40 @@ export class StreamDispatcher {
     return this.publicByClient.get(client) ?? 0
   }
 
-  private deliver(connection: SseConnection, activity: ActivityMessage): void {
+  private deliver(connection: SseConnection, activity: Activity): void {
     const opening = this.opening.get(connection)
     if (opening) opening.buffered.push(activity)
     else connection.change(activity)
   }
 
-  private dispatch(activity: ActivityMessage): void {
+  private dispatch(activity: Activity): void {
     // Memberships are tracked whatever the tenant's status: it may become active again.
     this.registry.applyMembership(activity)
     if (!this.tenants.isActive(activity.tenantId)) return
-    for (const subscriber of this.registry.recipients(activity)) this.deliver(subscriber.connection, activity)
+    for (const subscriber of this.registry.recipients(activity, this.deps.readRule(activity.entityType))) this.deliver(subscriber.connection, activity)
     if (this.publicByTenant.has(activity.tenantId)) {
       // Visibility needs a query; a chain keeps public events in bus order.
       this.publicQueue = this.publicQueue.then(() => this.dispatchPublic(activity)).catch(this.deps.onError)
     }
   }
 
-  /** The public view of a change: the change while its row is public, a delete when it left the view. */
-  private async publicView(activity: ActivityMessage): Promise<ActivityMessage | undefined> {
+  /**
+   * The public view of a change: the change while its row is public, a delete when it left the
+   * view. Its `data` only when the row as changed was public itself: a row made public later
+   * must not show what it held while private.
+   */
+  private async publicView(activity: Activity): Promise<Activity | undefined> {
     const visibility = await this.deps.publicEntities.visibility(activity)
-    if (visibility === 'shown') return activity
-    if (visibility === 'left') return { ...activity, action: 'delete', changedFields: null }
+    if (visibility === 'shown') {
+      return activity.data === undefined || (activity.row && this.deps.isPublicRow(activity.entityType, activity.row))
+        ? activity
+        : { ...activity, data: undefined }
+    }
+    if (visibility === 'left') return { ...activity, action: 'delete', changedFields: null, data: undefined }
     return undefined
   }
 
-  private async dispatchPublic(activity: ActivityMessage): Promise<void> {
+  private async dispatchPublic(activity: Activity): Promise<void> {
     const subscribers = this.publicByTenant.get(activity.tenantId)
     if (!subscribers?.size) return
     const view = await this.publicView(activity)
@@ -122,7 +134,7 @@ export class StreamDispatcher {
   userReplay(subject: Pick<Subscriber, 'userId' | 'isSystemAdmin' | 'organizations'>): Replay {
     return {
       filter: { kind: 'user', userId: subject.userId },
-      view: async (a) => (mayRead(subject, a) ? a : undefined),
+      view: async (a) => (mayRead(subject, a, this.deps.readRule(a.entityType)) ? a : undefined),
     }
   }
 
@@ -162,9 +174,9 @@ export class StreamDispatcher {
   }
 
   /** One page of a replay after `cursor`: what the stream may see, and where the page ended. */
-  async catchUp(replay: Replay, cursor: string, limit = pageSize): Promise<{ activities: ActivityMessage[]; cursor: string; complete: boolean }> {
+  async catchUp(replay: Replay, cursor: string, limit = pageSize): Promise<{ activities: Activity[]; cursor: string; complete: boolean }> {
     const page = await this.deps.readAfter(cursor, limit, replay.filter)
-    const activities: ActivityMessage[] = []
+    const activities: Activity[] = []
     for (const activity of page) {
       if (!this.tenants.isActive(activity.tenantId)) continue
       const shown = await replay.view(activity)

@@ -1,13 +1,19 @@
-import type { ActivityMessage } from './activity.js'
+import type { MembershipRole } from '../db/schema.js'
+import type { MemberRule } from '../entities/definition.js'
+import type { Activity } from './activity.js'
 import type { SseConnection } from './sse-connection.js'
 
 /** A signed-in user's stream and what they may read, kept current by membership events. */
 export interface Subscriber {
   userId: string
   isSystemAdmin: boolean
-  organizations: Set<string>
+  /** Organization → the user's role in it. */
+  organizations: Map<string, MembershipRole>
   connection: SseConnection
 }
+
+/** What a plain member may read of an entity type (its declared `rules.read`; `true` for Strata's own types). */
+export type ReadRules = (entityType: string) => MemberRule
 
 const add = <K, V>(map: Map<K, Set<V>>, key: K, value: V) => {
   const set = map.get(key) ?? new Set<V>()
@@ -42,24 +48,31 @@ export class SubscriberRegistry {
 
   add(subscriber: Subscriber): void {
     add(this.byUser, subscriber.userId, subscriber)
-    for (const org of subscriber.organizations) add(this.byOrganization, org, subscriber)
+    for (const org of subscriber.organizations.keys()) add(this.byOrganization, org, subscriber)
     if (subscriber.isSystemAdmin) this.systemAdmins.add(subscriber)
   }
 
   remove(subscriber: Subscriber): void {
     remove(this.byUser, subscriber.userId, subscriber)
-    for (const org of subscriber.organizations) remove(this.byOrganization, org, subscriber)
+    for (const org of subscriber.organizations.keys()) remove(this.byOrganization, org, subscriber)
     this.systemAdmins.delete(subscriber)
   }
 
-  /** Applies a membership change to the index (before the change itself is routed). */
-  applyMembership(activity: ActivityMessage): void {
+  /**
+   * Applies a membership change to the index (before the change itself is routed). The role comes
+   * from the membership's row image; without one (recorded before migration 0015) it is 'member',
+   * the narrower view.
+   */
+  applyMembership(activity: Activity): void {
     if (activity.entityType !== 'membership' || !activity.userId || !activity.organizationId) return
     const org = activity.organizationId
+    const role = activity.row?.role === 'admin' ? 'admin' : 'member'
     for (const subscriber of this.byUser.get(activity.userId) ?? []) {
       if (activity.action === 'create' && !subscriber.organizations.has(org)) {
-        subscriber.organizations.add(org)
+        subscriber.organizations.set(org, role)
         add(this.byOrganization, org, subscriber)
+      } else if (activity.action === 'update' && subscriber.organizations.has(org)) {
+        subscriber.organizations.set(org, role)
       } else if (activity.action === 'delete' && subscriber.organizations.has(org)) {
         subscriber.organizations.delete(org)
         remove(this.byOrganization, org, subscriber)
@@ -67,10 +80,17 @@ export class SubscriberRegistry {
     }
   }
 
-  /** Who may read this change now: the org's members, the member concerned, system admins. */
-  recipients(activity: ActivityMessage): Set<Subscriber> {
+  /**
+   * Who may read this change now: system admins, the member concerned, and the org's members —
+   * all of them, or (`rule` other than `true`) its admins and, for `ownedBy`, the row's owner.
+   */
+  recipients(activity: Activity, rule: MemberRule = true): Set<Subscriber> {
     const to = new Set<Subscriber>(this.systemAdmins)
-    if (activity.organizationId) for (const s of this.byOrganization.get(activity.organizationId) ?? []) to.add(s)
+    if (activity.organizationId) {
+      for (const s of this.byOrganization.get(activity.organizationId) ?? []) {
+        if (rule === true || memberMayRead(s, activity, rule)) to.add(s)
+      }
+    }
     if (activity.userId && (activity.entityType === 'membership' || activity.entityType === 'invitation')) {
       for (const s of this.byUser.get(activity.userId) ?? []) to.add(s)
     }
@@ -82,9 +102,18 @@ export class SubscriberRegistry {
   }
 }
 
+/** A member of the activity's organization under a read rule: admins always, members as the rule says. */
+function memberMayRead(subscriber: Pick<Subscriber, 'userId' | 'organizations'>, activity: Activity, rule: MemberRule): boolean {
+  const role = activity.organizationId === null ? undefined : subscriber.organizations.get(activity.organizationId)
+  if (role === undefined) return false
+  if (role === 'admin' || rule === true) return true
+  // A delete's row image is the row before it: its owner learns that it is gone.
+  return rule !== false && activity.row !== null && activity.row[rule.ownedBy] === subscriber.userId
+}
+
 /** The same rule as `recipients`, for one subscriber replaying stored activities. */
-export function mayRead(subscriber: Pick<Subscriber, 'userId' | 'isSystemAdmin' | 'organizations'>, activity: ActivityMessage): boolean {
+export function mayRead(subscriber: Pick<Subscriber, 'userId' | 'isSystemAdmin' | 'organizations'>, activity: Activity, rule: MemberRule = true): boolean {
   if (subscriber.isSystemAdmin) return true
   if (activity.userId === subscriber.userId && (activity.entityType === 'membership' || activity.entityType === 'invitation')) return true
-  return activity.organizationId !== null && subscriber.organizations.has(activity.organizationId)
+  return memberMayRead(subscriber, activity, rule)
 }

@@ -1,4 +1,4 @@
-import type { ActivityMessage } from './activity.js'
+import type { Activity } from './activity.js'
 import { backoffDelay, sleep } from './backoff.js'
 
 /** Where tenant statuses are read (the tenants table). */
@@ -11,7 +11,7 @@ export interface TenantStatusSource {
 
 export interface TenantGateHandlers {
   /** Receives each activity, in bus order, once its tenant's status is known. */
-  pass(activity: ActivityMessage): void
+  pass(activity: Activity): void
   /** A tenant stopped being active. */
   deactivated(tenantId: string): void
   onError(error: unknown): void
@@ -27,7 +27,7 @@ export interface TenantGateHandlers {
 export class TenantGate {
   private readonly inactive = new Set<string>()
   /** Activities waiting for a status read, in bus order; undefined while none is pending. */
-  private backlog: ActivityMessage[] | undefined = []
+  private backlog: Activity[] | undefined = []
   private readonly stopped = new AbortController()
 
   constructor(private readonly source: TenantStatusSource, private readonly handlers: TenantGateHandlers) {
@@ -43,7 +43,7 @@ export class TenantGate {
     return !this.inactive.has(tenantId)
   }
 
-  receive(activity: ActivityMessage): void {
+  receive(activity: Activity): void {
     if (this.backlog) this.backlog.push(activity)
     else if (activity.entityType === 'tenant') {
       this.backlog = [activity]

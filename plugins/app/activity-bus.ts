@@ -2,14 +2,17 @@ import fp from 'fastify-plugin'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { withContext } from '../../db/rls.js'
-import { type ActivityRow, activitiesChannel, invalidationChannel, toActivityMessage } from '../../sync/activity.js'
+import { type ActivityRow, activitiesChannel, invalidationChannel } from '../../sync/activity.js'
 import { ActivityBus } from '../../sync/activity-bus.js'
 import { backoffDelay, sleep } from '../../sync/backoff.js'
+import { RowPayloads } from '../../sync/row-payloads.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Ordered feed of committed changes; caches and streams subscribe to it. */
     activityBus: ActivityBus
+    /** Reads activities of the change log with their rows and their entities' DTOs (events' `data`). */
+    rowPayloads: RowPayloads
   }
 }
 
@@ -27,10 +30,17 @@ export default fp(async (fastify) => {
       (trx) => sql<{ cursor: string }>`select app.latest_activity_cursor() as cursor`.execute(trx), { readOnly: true })
     return latest?.cursor ?? ''
   }
+  const payloads = new RowPayloads(fastify.entities, async (table) => {
+    const { rows } = await sql<{ name: string; type: number }>`
+      select attname as name, atttypid::int as type from pg_attribute
+      where attrelid = to_regclass(${`public.${table}`}) and attnum > 0 and not attisdropped`.execute(fastify.db)
+    return new Map(rows.map((column) => [column.name, column.type]))
+  }, fastify.log)
+  fastify.decorate('rowPayloads', payloads)
   const bus = new ActivityBus(async (after, limit) => {
     const { rows } = await withContext(fastify.db, { kind: 'sync' },
       (trx) => sql<ActivityRow>`select * from app.activities_after(${after}, ${limit})`.execute(trx), { readOnly: true })
-    return rows.map(toActivityMessage)
+    return payloads.toActivities(rows)
   }, await latestCursor())
   fastify.decorate('activityBus', bus)
 
@@ -97,4 +107,4 @@ export default fp(async (fastify) => {
     await listener?.end().catch(() => {})
     await following
   })
-}, { name: 'activity-bus', dependencies: ['config', 'db', 'readiness'] })
+}, { name: 'activity-bus', dependencies: ['config', 'db', 'readiness', 'entities'] })

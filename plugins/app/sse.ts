@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import { sql } from 'kysely'
 import { Counter, Gauge } from 'prom-client'
 import { withContext } from '../../db/rls.js'
-import { type ActivityRow, toActivityMessage } from '../../sync/activity.js'
+import type { ActivityRow } from '../../sync/activity.js'
 import { PublicEntityTables } from '../../sync/public-entities.js'
 import { StreamDispatcher } from '../../sync/stream-dispatcher.js'
 
@@ -29,9 +29,11 @@ export default fp(async (fastify) => {
       // The filter is the stream's RLS context: what it may replay follows from that alone (SPEC §4.6).
       const { rows } = await withContext(db, filter,
         (trx) => sql<ActivityRow>`select * from app.activities_for(${cursor}, ${limit})`.execute(trx), { readOnly: true })
-      return rows.map(toActivityMessage)
+      return fastify.rowPayloads.toActivities(rows)
     },
     publicEntities,
+    readRule: (type) => fastify.entities.get(type)?.rules?.read ?? true,
+    isPublicRow: (type, row) => fastify.entities.get(type)?.publicRead?.matches(row) ?? false,
     tenantStatus: {
       inactive: async () => (await db.selectFrom('tenants').select('id').where('status', '!=', 'active').execute()).map((t) => t.id),
       isActive: async (tenantId) => (await db.selectFrom('tenants').select('status').where('id', '=', tenantId).executeTakeFirst())?.status === 'active',
@@ -58,4 +60,4 @@ export default fp(async (fastify) => {
     for (const connection of dispatcher.connections()) connection.end('server')
   })
   fastify.addHook('onClose', async () => dispatcher.tenants.stop())
-}, { name: 'sse', dependencies: ['config', 'db', 'activity-bus', 'metrics'] })
+}, { name: 'sse', dependencies: ['config', 'db', 'activity-bus', 'metrics', 'entities'] })

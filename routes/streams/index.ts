@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { membershipsOfUser } from '../../db/tenants.js'
 import { AppError } from '../../lib/errors.js'
 import { errorOf, errorSchema, streamResponse } from '../../lib/schemas.js'
+import { toChangeEvent } from '../../sync/activity.js'
 import { SseConnection } from '../../sync/sse-connection.js'
 
 const cursorPattern = /^[0-9A-F]{16}-[0-9a-f]{6}$/
@@ -73,11 +74,11 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
     if (!request.isSystemAdmin && memberships.length > 0 && !await anyActive(memberships.map((m) => m.tenantId))) {
       throw new AppError(403, 'tenant_suspended', 'warn', { message: 'Every tenant of this user is suspended or archived', entityType: 'tenant' })
     }
-    const subject = { userId: user.id, isSystemAdmin: request.isSystemAdmin, organizations: new Set(memberships.map((m) => m.organizationId)) }
+    const subject = { userId: user.id, isSystemAdmin: request.isSystemAdmin, organizations: new Map(memberships.map((m) => [m.organizationId, m.role])) }
     if (request.query.live === 'catchup') {
       const from = cursor === 'now' ? fastify.activityBus.cursor : cursor
       const { activities, cursor: next } = await fastify.streams.catchUp(fastify.streams.userReplay(subject), from)
-      return { activities, cursor: next }
+      return { activities: activities.map((a) => toChangeEvent(a)), cursor: next }
     }
     if (fastify.streams.registry.countFor(user.id) >= limits.maxPerUser) {
       throw tooManyStreams(reply, `At most ${limits.maxPerUser} streams per user`)
@@ -105,7 +106,7 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
     if (request.query.live === 'catchup') {
       const from = cursor === 'now' ? fastify.activityBus.cursor : cursor
       const { activities, cursor: next } = await fastify.streams.catchUp(fastify.streams.publicReplay(tenantId), from)
-      return { activities, cursor: next }
+      return { activities: activities.map((a) => toChangeEvent(a)), cursor: next }
     }
     // Anonymous streams cost the same as signed-in ones: one address may not hold the server's share.
     if (fastify.streams.publicCountFor(request.ip) >= limits.maxAnonymousPerClient) {

@@ -1,0 +1,91 @@
+import pg from 'pg'
+import type { AnyEntity } from '../entities/definition.js'
+import { type Activity, type ActivityRow, type RowImage, toActivity } from './activity.js'
+
+/** Column → type OID of one table of the `public` schema (from the catalog). */
+export type ColumnTypeReader = (table: string) => Promise<Map<string, number>>
+
+const timestampTypes = new Set([1114, 1184])
+// The driver reads int8 and numeric as strings; `to_jsonb` writes them as numbers.
+const numericTextTypes = new Set([20, 1700])
+const dateType = 1082
+const byteaType = 17
+
+/**
+ * A stored JSON value as the driver would have read the column: what `toDto` expects. The change
+ * log holds JSON (`to_jsonb`, or the worker's decoded WAL row), whose timestamps, int8s and byteas
+ * differ from the driver's values.
+ */
+function asDriverValue(type: number | undefined, value: unknown): unknown {
+  if (value === null || type === undefined) return value
+  if (typeof value === 'string') {
+    if (timestampTypes.has(type)) return new Date(value)
+    if (type === dateType || type === byteaType) return pg.types.getTypeParser(type)(value)
+  }
+  if (typeof value === 'number' && numericTextTypes.has(type)) return String(value)
+  return value
+}
+
+/**
+ * Turns activities read from the change log into what streams send: each row image of a
+ * registered entity read back with the column types of its table (read once per table, again
+ * when a row shows a column added since), and, for a create or update, the entity's DTO: the
+ * event's `data` (SPEC §7). Types this instance has no declaration of get no `data`.
+ */
+export class RowPayloads {
+  private readonly columns = new Map<string, Promise<Map<string, number>>>()
+
+  constructor(
+    private readonly entities: { get(type: string): AnyEntity | undefined },
+    private readonly readColumnTypes: ColumnTypeReader,
+    private readonly log: { warn(obj: object, msg: string): void },
+  ) {}
+
+  async toActivities(rows: readonly ActivityRow[]): Promise<Activity[]> {
+    const activities = rows.map(toActivity)
+    const tables = new Set<string>()
+    for (const activity of activities) {
+      const entity = activity.row && this.entities.get(activity.entityType)
+      if (entity) tables.add(entity.table)
+    }
+    const types = new Map(await Promise.all([...tables].map(async (table) => [table, await this.columnTypes(table)] as const)))
+    for (const activity of activities) {
+      const entity = activity.row && this.entities.get(activity.entityType)
+      if (!entity) continue
+      let columns = types.get(entity.table)!
+      if (Object.keys(activity.row!).some((column) => !columns.has(column))) {
+        columns = await this.columnTypes(entity.table, true)
+        types.set(entity.table, columns)
+      }
+      activity.row = revive(activity.row!, columns)
+      if (activity.action !== 'delete') activity.data = this.dto(entity, activity)
+    }
+    return activities
+  }
+
+  private columnTypes(table: string, reload = false): Promise<Map<string, number>> {
+    let types = reload ? undefined : this.columns.get(table)
+    if (!types) {
+      types = this.readColumnTypes(table)
+      types.catch(() => this.columns.delete(table))
+      this.columns.set(table, types)
+    }
+    return types
+  }
+
+  private dto(entity: AnyEntity, activity: Activity): unknown {
+    try {
+      return entity.toDto(activity.row)
+    } catch (err) {
+      // A row image its declaration cannot read (a column since renamed): the event goes without it.
+      this.log.warn({ err, entityType: activity.entityType, cursor: activity.cursor }, 'a change\'s row image does not fit its entity\'s DTO')
+      return undefined
+    }
+  }
+}
+
+function revive(row: RowImage, columns: Map<string, number>): RowImage {
+  const revived: RowImage = {}
+  for (const [column, value] of Object.entries(row)) revived[column] = asDriverValue(columns.get(column), value)
+  return revived
+}
