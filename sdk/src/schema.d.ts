@@ -690,6 +690,10 @@ export interface components {
             seq: number | null;
             changedFields: string[] | null;
             createdAt: string;
+            /** @description the entity as the API returns it (without `can`): creates and updates of an entity, for readers allowed to read it */
+            data?: {
+                [key: string]: unknown;
+            };
         };
         StreamFrameInput: {
             /** @constant */
@@ -1017,6 +1021,10 @@ export interface components {
             seq: number | null;
             changedFields: string[] | null;
             createdAt: string;
+            /** @description the entity as the API returns it (without `can`): creates and updates of an entity, for readers allowed to read it */
+            data?: {
+                [key: string]: unknown;
+            };
         };
         StreamFrame: {
             /** @constant */
