@@ -1,11 +1,12 @@
 import { type Kysely, sql } from 'kysely'
-import { immutableEntityColumns } from './isolation.js'
+import type { FieldVersionsOption } from './definition.js'
+import { fieldVersionColumns, immutableEntityColumns } from './isolation.js'
 
 export interface EntityCatalogOptions {
   /** The publication the CDC worker reads (replication source); `false`: not checked (notify source). */
   publication?: string | false
   /** Entities registered in this process: each must also be in `app.entity_types`, with the same table. */
-  registered?: Iterable<{ type: string; table: string }>
+  registered?: Iterable<{ type: string; table: string; fieldVersions?: FieldVersionsOption }>
 }
 
 interface EntityFacts {
@@ -99,5 +100,19 @@ export async function checkEntities<T>(db: Kysely<T>, options: EntityCatalogOpti
     if (!e.record_change) missing(`no app.record_change('${e.type}') trigger for inserts, updates and deletes`)
     if (!e.counted) missing(`no app.count_entity_rows('${e.type}') triggers for inserts and deletes (the list's total)`)
   }
+  problems.push(...await fieldVersionProblems(db, [...options.registered ?? []].filter((entity) => entity.fieldVersions)))
   return problems
+}
+
+/** Registered entities with field versions whose table lacks a column of `applyFieldVersions`. */
+async function fieldVersionProblems<T>(db: Kysely<T>, entities: Array<{ type: string; table: string }>): Promise<string[]> {
+  if (entities.length === 0) return []
+  const { rows } = await sql<{ table: string; name: string; type: string }>`
+    select c.relname as table, a.attname as name, format_type(a.atttypid, a.atttypmod) as type
+    from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relname = any (${entities.map((e) => e.table)}::text[]) and a.attnum > 0 and not a.attisdropped`.execute(db)
+  const present = new Set(rows.map((r) => `${r.table}.${r.name} ${r.type}`))
+  return entities.flatMap((e) => Object.entries(fieldVersionColumns)
+    .filter(([name, type]) => !present.has(`${e.table}.${name} ${type}`))
+    .map(([name, type]) => `entity ${e.type} (${e.table}): field versions need column ${name} ${type} (applyFieldVersions)`))
 }

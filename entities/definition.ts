@@ -32,6 +32,16 @@ export interface EntityRow {
   updated_at: Date
 }
 
+/**
+ * Per-field versions for offline-first clients (docs/entities.md, "Field versions"): every
+ * mutation bumps the versions of the fields it writes, and one whose base version of a field is
+ * stale meets the declared policy.
+ */
+export interface FieldVersionsOption {
+  /** `reject`: 409 `field_version_conflict`, nothing applied; `lastWriterWins`: applied anyway (arrival order). */
+  onStale: 'reject' | 'lastWriterWins'
+}
+
 /** An opt-in anonymous read of one tenant's rows, e.g. published pages with public access. */
 export interface PublicRead<Row> {
   /** SQL condition on the entity's table for the public RLS context (column names only). */
@@ -77,6 +87,8 @@ export interface EntityDefinition<
   publicRead?: PublicRead<Row>
   /** Serve single reads from the entity cache (when the cache is on); default true. */
   cache?: boolean
+  /** Field versions and mutation ids (off by default); the table needs `applyFieldVersions`. */
+  fieldVersions?: FieldVersionsOption
 }
 
 /**

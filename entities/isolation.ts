@@ -173,3 +173,26 @@ export async function applyEntityIsolation<T>(db: Kysely<T>, spec: EntityIsolati
   const { rows: [counts] } = await sql<{ present: boolean }>`select to_regclass('public.entity_counts') is not null as present`.execute(db)
   if (counts?.present) await applyEntityCount(db, spec, (spec.rules ?? defaultRules).read === true)
 }
+
+/**
+ * The columns of an entity with field versions (`fieldVersions` on its declaration), in its own
+ * table so the change log's row image carries them to the events: the version of each field, and
+ * the last mutation's id and source (null after a write without `stx`).
+ */
+export const fieldVersionColumns: Record<string, string> = {
+  stx_versions: 'jsonb',
+  stx_mutation_id: 'text',
+  stx_source_id: 'text',
+}
+
+/**
+ * Adds the field-version columns to an entity's table, for the author's migration to call next to
+ * `applyEntityIsolation` when the declaration has `fieldVersions`. Idempotent. Rows that exist
+ * already start at version 0 for every field.
+ */
+export async function applyFieldVersions<T>(db: Kysely<T>, spec: Pick<EntityIsolationSpec, 'table'>): Promise<void> {
+  await sql`alter table ${sql.table(spec.table)}
+    add column if not exists stx_versions jsonb not null default '{}',
+    add column if not exists stx_mutation_id text,
+    add column if not exists stx_source_id text`.execute(db)
+}

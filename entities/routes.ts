@@ -9,6 +9,7 @@ import { AppError } from '../lib/errors.js'
 import { type Can, type EntityRef, type Subject, getAllowedActions, getAllowedActionsBatch } from '../lib/permissions.js'
 import { batchResult, canSchema, errorOf, errorSchema, guardErrors, idsBody, listOf, paginationQuery } from '../lib/schemas.js'
 import { type AnyEntity, type EntityRow, defaultRules } from './definition.js'
+import { FieldMutation, sendReplay, stxOf, stxSchema, withStx } from './field-versions.js'
 import { countMatches, countPreference, maintainedTotal } from './list-total.js'
 
 /** A row of any entity table: the columns every entity has, and its own. */
@@ -45,9 +46,13 @@ export function registerEntityRoutes(fastify: FastifyInstance, definition: AnyEn
   const path = `/:tenantId/:orgId/${table}`
   const tags = [table]
   const config = { guards: ['auth', 'tenant', 'org'] as ['auth', 'tenant', 'org'] }
-  const withCan = definition.dto.extend({ can: canSchema })
+  // Field versions (off by default): bodies take `stx`, the DTO carries the row's, stale writes may get 409.
+  const versioned = definition.fieldVersions !== undefined
+  const withCan = definition.dto.extend({ can: canSchema, ...(versioned ? { stx: stxSchema } : {}) })
+  const conflicts = versioned ? { 409: errorOf('field_version_conflict', 'mutation_id_reused') } : {}
   const ref = (row: AnyRow): EntityRef => ({ rules, organizationId: row.organization_id, row })
-  const present = (row: AnyRow, can: Can) => ({ ...definition.toDto(row), can }) as z.infer<typeof withCan>
+  const present = (row: AnyRow, can: Can) =>
+    ({ ...definition.toDto(row), can, ...(versioned ? { stx: stxOf(definition, row) } : {}) }) as z.infer<typeof withCan>
   const forbidden = (action: string) => new AppError(403, 'forbidden', 'warn', { message: `Not allowed to ${action} this ${entityType}`, entityType })
   const from = (scoped: ScopedDb) => {
     const { db, table } = entityTable(scoped, definition)
@@ -66,18 +71,22 @@ export function registerEntityRoutes(fastify: FastifyInstance, definition: AnyEn
 
   app.post(path, {
     config,
-    schema: { tags, summary: `Create a ${entityType}`, params: orgParams, body: definition.create, response: { 201: withCan, 400: errorSchema, ...guardErrors } },
+    schema: { tags, summary: `Create a ${entityType}`, params: orgParams, body: versioned ? withStx(definition.create) : definition.create, response: { 201: withCan, 400: errorSchema, ...guardErrors, ...conflicts } },
   }, async (request, reply) => {
     const organization = request.organization!
     const subject = subjectOf(request)
     if (!getAllowedActions(subject, { rules, organizationId: organization.id }).create) throw forbidden('create')
+    const id = uuid()
+    const mutation = versioned ? await FieldMutation.begin(definition, request, 'create', id) : null
+    if (mutation?.replay) return sendReplay(reply, mutation.replay) as z.infer<typeof withCan>
     const { db, table } = entityTable(request.db, definition)
     const row = await db.insertInto(table).values({
-      ...definition.toColumns(request.body),
-      id: uuid(), tenant_id: organization.tenant_id, organization_id: organization.id, created_by: request.user!.id,
+      ...definition.toColumns(mutation?.fields ?? request.body), ...mutation?.createdColumns(),
+      id, tenant_id: organization.tenant_id, organization_id: organization.id, created_by: request.user!.id,
     }).returningAll().executeTakeFirstOrThrow() as AnyRow
     reply.code(201)
-    return present(row, getAllowedActions(subject, ref(row)))
+    const created = present(row, getAllowedActions(subject, ref(row)))
+    return mutation ? await mutation.remember(201, created) : created
   })
 
   const sortKeys = Object.keys(list.sort) as [string, ...string[]]
@@ -145,18 +154,22 @@ export function registerEntityRoutes(fastify: FastifyInstance, definition: AnyEn
 
   app.put(`${path}/:id`, {
     config,
-    schema: { tags, summary: `Update a ${entityType}`, params: entityParams, body: definition.update, response: { 200: withCan, 400: errorSchema, ...guardErrors, 404: errorOf(`${entityType}_not_found`) } },
-  }, async (request) => {
+    schema: { tags, summary: `Update a ${entityType}`, params: entityParams, body: versioned ? withStx(definition.update) : definition.update, response: { 200: withCan, 400: errorSchema, ...guardErrors, 404: errorOf(`${entityType}_not_found`), ...conflicts } },
+  }, async (request, reply) => {
     const subject = subjectOf(request)
+    // A replay answers first, whatever became of the row since.
+    const mutation = versioned ? await FieldMutation.begin(definition, request, 'update', request.params.id) : null
+    if (mutation?.replay) return sendReplay(reply, mutation.replay) as z.infer<typeof withCan>
     const row = await findOne(request.db, request.organization!.id, request.params.id)
     if (!row) throw entityNotFound(definition)
     if (!getAllowedActions(subject, ref(row)).update) throw forbidden('update')
     const { db, table } = entityTable(request.db, definition)
     const updated = await db.updateTable(table)
-      .set({ ...definition.toColumns(request.body), updated_at: new Date() })
+      .set({ ...definition.toColumns(mutation?.fields ?? request.body), ...await mutation?.updatedColumns(row.id), updated_at: new Date() })
       .where('id', '=', row.id).returningAll().executeTakeFirstOrThrow() as AnyRow
     forgetOnCommit(request, [updated.id])
-    return present(updated, getAllowedActions(subject, ref(updated)))
+    const result = present(updated, getAllowedActions(subject, ref(updated)))
+    return mutation ? await mutation.remember(200, result) : result
   })
 
   app.delete(path, {

@@ -38,6 +38,8 @@ try {
     idempotencyKeys: await count(db.deleteFrom('idempotency_keys').where('created_at', '<', sql<Date>`now() - interval '1 day'`)),
     rateLimits: await count(db.deleteFrom('rate_limits').where('reset_at', '<', new Date())),
     activities: await count(db.deleteFrom('activities').where('created_at', '<', sql<Date>`now() - make_interval(days => ${retentionDays})`)),
+    // Mutation ids of field-versioned entities (migration 0017) live as long as the change log.
+    fieldMutations: Number((await sql`delete from field_mutations where created_at < now() - make_interval(days => ${retentionDays})`.execute(db)).numAffectedRows ?? 0),
   }
   console.log('deleted', report)
   console.log('folded', await foldEntityCounts(db), 'count deltas')
