@@ -4,8 +4,9 @@ import Fastify from 'fastify'
 import fp from 'fastify-plugin'
 import strata from './app.js'
 import { type Env, loadApiEnv, loadEnvOrExit } from './config/env.js'
-import { optionsFromEnv } from './config/env-options.js'
+import { optionsFromEnv, partitioningFromEnv } from './config/env-options.js'
 import { type DatabaseUrls, bootEmbedded, bootExisting, developmentSecrets } from './db/bootstrap.js'
+import { partitionOnInstall } from './db/partitioning.js'
 import { seedAdminMessages, seedSystemAdmin } from './db/seed.js'
 import { applySyncSource } from './db/sync-source.js'
 import { extensions } from './extensions.js'
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
     database = await bootDatabase(env, (line) => app.log.debug({ postgres: line.trim() }, 'embedded postgres'))
     // SYNC_SOURCE: the notify source's triggers record only where the database is set to it.
     if (env.DEV_MODE === 'full' && database?.adminUrl) await applySyncSource(database.adminUrl, env.SYNC_SOURCE)
+    // PARTITIONING: a fresh database's tables are partitioned here; populated ones by npm run db:partition.
+    if (database?.adminUrl) await partitionOnInstall(database.adminUrl, database.url, partitioningFromEnv(env))
     if (database?.adminUrl && env.SEED_ADMIN_EMAIL && env.SEED_ADMIN_PASSWORD) {
       const result = await seedSystemAdmin(database.adminUrl, env.SEED_ADMIN_EMAIL, env.SEED_ADMIN_PASSWORD)
       app.log.info(seedAdminMessages[result](env.SEED_ADMIN_EMAIL))

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import type { PartitioningOptions } from '../config/options.js'
 import { createKysely, createPool } from './connection.js'
 import { convertToPartitioned } from './partition-conversion.js'
-import type { RoleNames } from './role-names.js'
+import { type RoleNames, defaultRoleNames, userOf } from './role-names.js'
 import type { DB } from './schema.js'
 import { setContext } from './rls.js'
 
@@ -47,7 +47,7 @@ const functionSettings = sql.raw("set search_path = pg_catalog, public, pg_temp 
  * - every partition is sealed: RLS enabled and forced as on its parent, no privilege of its own
  *   (it is reached only through its parent, whose policies apply).
  */
-function managementSql(roles: RoleNames) {
+function managementSql(roles: Pick<RoleNames, 'runtime'>) {
   return sql`
     create table if not exists app.partitioned_tables (
       table_name text primary key,
@@ -185,6 +185,16 @@ export interface PartitioningReport {
   created: number
 }
 
+/**
+ * At boot (server.ts with the admin URL) and in `npm run migrate`: with `PARTITIONING` set, the
+ * tables are partitioned while they are empty (a fresh database); a populated one is refused with
+ * a pointer to `npm run db:partition`. Nothing without the option.
+ */
+export async function partitionOnInstall(adminUrl: string, runtimeUrl: string, options: PartitioningOptions | false): Promise<void> {
+  if (!options) return
+  await applyPartitioning(adminUrl, { admin: defaultRoleNames.admin, runtime: userOf(runtimeUrl) }, options)
+}
+
 /** Is `table` (public schema) a partitioned table? */
 export async function isPartitioned(db: Kysely<unknown>, table: string): Promise<boolean> {
   const { rows: [row] } = await sql<{ partitioned: boolean }>`
@@ -199,7 +209,7 @@ export async function isPartitioned(db: Kysely<unknown>, table: string): Promise
  * at once; one with rows only with `convertPopulated`), creates the partitions ahead, and makes
  * the publication publish partitions under their root. A table partitioned once stays so.
  */
-export async function applyPartitioning(adminUrl: string, roles: RoleNames, options: PartitioningOptions, apply: ApplyOptions = {}): Promise<PartitioningReport> {
+export async function applyPartitioning(adminUrl: string, roles: Pick<RoleNames, 'admin' | 'runtime'>, options: PartitioningOptions, apply: ApplyOptions = {}): Promise<PartitioningReport> {
   const db = createKysely<unknown>(createPool({ url: adminUrl, max: 1, applicationName: 'strata-partitioning' }), roles.admin)
   try {
     return await db.transaction().execute(async (trx) => {
@@ -230,4 +240,36 @@ export async function applyPartitioning(adminUrl: string, roles: RoleNames, opti
   } finally {
     await db.destroy()
   }
+}
+
+/** The tables partition management looks after (none where partitioning was never applied). */
+export async function partitionedTables<T>(db: Kysely<T>): Promise<string[]> {
+  const { rows: [installed] } = await sql<{ yes: boolean }>`select to_regclass('app.partitioned_tables') is not null as yes`.execute(db)
+  if (!installed?.yes) return []
+  const { rows } = await sql<{ table: string }>`select table_name as table from app.partitioned_tables order by 1`.execute(db)
+  return rows.map((r) => r.table)
+}
+
+/**
+ * `db:maintenance`'s part (as admin): partitions ahead, then retention by dropping every partition
+ * wholly before its cut-off — activities older than `retentionDays`, sessions expired — and the
+ * default partitions' rows before it. Returns what it created and the partitions it dropped.
+ */
+export async function maintainPartitions<T>(db: Kysely<T>, retentionDays: number): Promise<{ created: number; dropped: string[] }> {
+  const tables = await partitionedTables(db)
+  if (tables.length === 0) return { created: 0, dropped: [] }
+  return db.transaction().execute(async (trx) => {
+    await setContext(trx as unknown as Kysely<DB>, { kind: 'sync' })
+    const { rows: [made] } = await sql<{ created: number }>`select app.create_partitions() as created`.execute(trx)
+    const cutoffs: Record<string, ReturnType<typeof sql>> = {
+      activities: sql`now() - make_interval(days => ${retentionDays})`,
+      sessions: sql`now()`,
+    }
+    const dropped: string[] = []
+    for (const table of tables.filter((t) => t in cutoffs)) {
+      const { rows } = await sql<{ name: string }>`select app.drop_partitions(${table}, ${cutoffs[table]}) as name`.execute(trx)
+      dropped.push(...rows.map((r) => r.name))
+    }
+    return { created: made?.created ?? 0, dropped }
+  })
 }

@@ -1,7 +1,9 @@
 /**
  * `npm run db:maintenance` (SPEC §10): deletes expired sessions, expired or used tokens,
  * finished idempotency keys and rate-limit windows, and activities older than the retention
- * (default 30 days), and folds the list totals' count deltas. `--drop-stale-slot` also drops the CDC slot when no worker holds it —
+ * (default 30 days), and folds the list totals' count deltas. With partitioning
+ * (docs/operations.md#partitioning) it also creates the partitions ahead, and drops whole partitions
+ * past the retention (activities) or expired (sessions) instead of deleting their rows. `--drop-stale-slot` also drops the CDC slot when no worker holds it —
  * only on explicit request, since the worker then restarts from "now" and skips what it missed.
  *
  *   DATABASE_ADMIN_URL=… npm run db:maintenance -- [--retention-days=30] [--drop-stale-slot] [--slot=strata_slot]
@@ -11,6 +13,7 @@ import { sql } from 'kysely'
 import { loadEnvOrExit } from '../config/env.js'
 import { createKysely, createPool } from '../db/connection.js'
 import { foldEntityCounts } from '../db/entity-counts.js'
+import { maintainPartitions, partitionedTables } from '../db/partitioning.js'
 
 const { values } = parseArgs({
   options: {
@@ -31,17 +34,23 @@ if (!env.DATABASE_ADMIN_URL) {
 }
 const db = createKysely(createPool({ url: env.DATABASE_ADMIN_URL, max: 1, applicationName: 'strata-maintenance' }))
 try {
+  // First: whole partitions go (expired sessions in them are not deleted row by row below).
+  const partitioned = await partitionedTables(db)
+  const partitions = await maintainPartitions(db, retentionDays)
   const count = async (query: { execute(): Promise<Array<{ numDeletedRows: bigint }>> }) => Number((await query.execute())[0]?.numDeletedRows ?? 0)
   const report = {
     sessions: await count(db.deleteFrom('sessions').where('expires_at', '<', new Date())),
     tokens: await count(db.deleteFrom('tokens').where((eb) => eb.or([eb('expires_at', '<', new Date()), eb('consumed_at', 'is not', null)]))),
     idempotencyKeys: await count(db.deleteFrom('idempotency_keys').where('created_at', '<', sql<Date>`now() - interval '1 day'`)),
     rateLimits: await count(db.deleteFrom('rate_limits').where('reset_at', '<', new Date())),
-    activities: await count(db.deleteFrom('activities').where('created_at', '<', sql<Date>`now() - make_interval(days => ${retentionDays})`)),
+    // A partitioned change log lost whole partitions instead (above).
+    activities: partitioned.includes('activities') ? 0
+      : await count(db.deleteFrom('activities').where('created_at', '<', sql<Date>`now() - make_interval(days => ${retentionDays})`)),
     // Mutation ids of field-versioned entities (migration 0017) live as long as the change log.
     fieldMutations: Number((await sql`delete from field_mutations where created_at < now() - make_interval(days => ${retentionDays})`.execute(db)).numAffectedRows ?? 0),
   }
   console.log('deleted', report)
+  if (partitioned.length > 0) console.log('partitions: created', partitions.created, 'dropped', partitions.dropped)
   console.log('folded', await foldEntityCounts(db), 'count deltas')
   if (values['drop-stale-slot']) {
     const { rows } = await sql<{ dropped: boolean }>`
