@@ -9,10 +9,13 @@ import { RowPayloads } from '../../sync/row-payloads.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Ordered feed of committed changes; caches and streams subscribe to it. */
-    activityBus: ActivityBus
-    /** Reads activities of the change log with their rows and their entities' DTOs (events' `data`). */
-    rowPayloads: RowPayloads
+    /**
+     * Ordered feed of committed changes; caches and streams subscribe to it. Absent with
+     * `sync: false` or `database: false`: a subscriber checks for it (and then has no invalidation).
+     */
+    activityBus?: ActivityBus
+    /** Reads activities of the change log with their rows and their entities' DTOs (events' `data`). Absent with the bus. */
+    rowPayloads?: RowPayloads
   }
 }
 

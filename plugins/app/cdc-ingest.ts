@@ -8,7 +8,8 @@ const pingIntervalMs = 15_000
 
 declare module 'fastify' {
   interface FastifyInstance {
-    cdcIngest: {
+    /** Absent unless the sync engine's source is `replication` (and a database is configured). */
+    cdcIngest?: {
       /** CDC workers connected right now. */
       connections(): number
     }
@@ -21,8 +22,9 @@ declare module 'fastify' {
  * gets an error reply and the connection stays open for good ones. Pings keep it honest.
  */
 export default fp(async (fastify) => {
-  const { sync, database } = fastify.config
-  if (!sync || sync.source !== 'replication' || !database) return
+  const { sync } = fastify.config
+  const bus = fastify.activityBus
+  if (!sync || sync.source !== 'replication' || !bus) return
   const sockets = new Set<WebSocket>()
   const registers = [fastify.metrics]
   const batches = new Counter({ name: 'cdc_ingest_batches_total', help: 'CDC batches received', labelNames: ['result'] as const, registers })
@@ -44,7 +46,7 @@ export default fp(async (fastify) => {
     return row ? { active: row.active, lagBytes: Number(row.lag ?? 0), retainedBytes: Number(row.retained ?? 0) } : undefined
   }
 
-  fastify.activityBus.on('activity', (activity) => {
+  bus.on('activity', (activity) => {
     dispatchLag.set(Math.max(0, (Date.now() - Date.parse(activity.createdAt)) / 1000))
   })
 
@@ -87,7 +89,7 @@ export default fp(async (fastify) => {
       sockets.delete(socket)
     })
     // A new worker connection may follow a gap: read whatever was committed meanwhile.
-    void fastify.activityBus.catchUp().catch((err: unknown) => fastify.log.error({ err }, 'catch-up after a CDC connect failed'))
+    void bus.catchUp().catch((err: unknown) => fastify.log.error({ err }, 'catch-up after a CDC connect failed'))
 
     socket.on('message', async (raw) => {
       let parsed: unknown
@@ -109,8 +111,8 @@ export default fp(async (fastify) => {
         // The batch only wakes the bus, which reads the change log itself: what a message claims
         // is never published. It is acknowledged once the log holds (and the bus has published)
         // everything up to its last cursor; a cursor the log does not reach is refused.
-        await fastify.activityBus.catchUp()
-        if (batch.activities.at(-1)!.cursor > fastify.activityBus.cursor) {
+        await bus.catchUp()
+        if (batch.activities.at(-1)!.cursor > bus.cursor) {
           batches.inc({ result: 'rejected' })
           socket.send(JSON.stringify({ type: 'error', error: 'unknown_activities', batchId: batch.batchId }))
           return

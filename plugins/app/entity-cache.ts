@@ -60,8 +60,9 @@ declare module 'fastify' {
 }
 
 export default fp(async (fastify) => {
-  const { entityCache, sync, coalescing } = fastify.config
-  if (!entityCache || !sync || !fastify.config.database) {
+  const { entityCache, coalescing } = fastify.config
+  const bus = fastify.activityBus
+  if (!entityCache || !bus) {
     fastify.decorate('entityCache', null)
     return
   }
@@ -70,9 +71,9 @@ export default fp(async (fastify) => {
     coalescing ? new SingleFlight<CachedEntity | undefined>() : null,
   )
   fastify.decorate('entityCache', cache)
-  fastify.activityBus.on('activity', (activity) => {
+  bus.on('activity', (activity) => {
     if (activity.action !== 'create') cache.invalidate(activity.entityType, activity.entityId)
   })
   // After a gap the bus cannot say what changed: forget everything.
-  fastify.activityBus.on('gap', () => cache.clear())
+  bus.on('gap', () => cache.clear())
 }, { name: 'entity-cache', dependencies: ['config', 'caches', 'activity-bus'] })

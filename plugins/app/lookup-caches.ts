@@ -42,9 +42,10 @@ declare module 'fastify' {
 }
 
 export default fp(async (fastify) => {
-  const listening = Boolean(fastify.config.sync && fastify.config.database)
+  // The bus exists where this instance listens to the database (sync engine on).
+  const bus = fastify.activityBus
   const create = <V extends NonNullable<unknown>>(name: string, lifetimeMs = ttlMs) => fastify.caches.create<V>({ name, max: 10_000, ttlMs: lifetimeMs })
-  const credentialTtlMs = listening ? ttlMs : unlistenedSessionTtlMs
+  const credentialTtlMs = bus ? ttlMs : unlistenedSessionTtlMs
   const sessions = create<SessionWithUser>('session', credentialTtlMs)
   const apiTokens = create<ApiTokenWithUser>('api_token', credentialTtlMs)
   const memberships = create<UserMembership[]>('membership')
@@ -71,8 +72,7 @@ export default fp(async (fastify) => {
     },
   })
 
-  if (!listening) return
-  const bus = fastify.activityBus
+  if (!bus) return
   bus.on('membership.created', (a) => { if (a.userId) memberships.delete(a.userId) })
   bus.on('membership.updated', (a) => { if (a.userId) memberships.delete(a.userId) })
   bus.on('membership.deleted', (a) => { if (a.userId) memberships.delete(a.userId) })

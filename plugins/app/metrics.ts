@@ -31,8 +31,8 @@ export default fp(async (fastify) => {
     done()
   })
 
-  if (fastify.hasDecorator('pool')) {
-    const pool = fastify.pool
+  const { pool } = fastify
+  if (pool) {
     new Gauge({
       name: 'db_pool_connections',
       help: 'Runtime pool connections by state',

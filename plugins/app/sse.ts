@@ -8,10 +8,10 @@ import { StreamDispatcher } from '../../sync/stream-dispatcher.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Routes bus activities to open SSE streams; opens streams with replay. */
-    streams: StreamDispatcher
-    /** Counts what every stream sends and drops (for /metrics). */
-    streamObserver: { sent(): void; dropped(): void }
+    /** Routes bus activities to open SSE streams; opens streams with replay. Absent without the ActivityBus. */
+    streams?: StreamDispatcher
+    /** Counts what every stream sends and drops (for /metrics). Absent without the ActivityBus. */
+    streamObserver?: { sent(): void; dropped(): void }
   }
 }
 
@@ -20,16 +20,17 @@ declare module 'fastify' {
  * shutdown every stream ends with a `retry:` hint before the server closes.
  */
 export default fp(async (fastify) => {
-  if (!fastify.config.sync || !fastify.config.database) return
+  const { activityBus: bus, rowPayloads } = fastify
+  if (!bus || !rowPayloads) return
   const db = fastify.db
   const publicEntities = new PublicEntityTables(db)
   const dispatcher = new StreamDispatcher({
-    bus: fastify.activityBus,
+    bus,
     async readAfter(cursor, limit, filter) {
       // The filter is the stream's RLS context: what it may replay follows from that alone (SPEC §4.6).
       const { rows } = await withContext(db, filter,
         (trx) => sql<ActivityRow>`select * from app.activities_for(${cursor}, ${limit})`.execute(trx), { readOnly: true })
-      return fastify.rowPayloads.toActivities(rows)
+      return rowPayloads.toActivities(rows)
     },
     publicEntities,
     readRule: (type) => fastify.entities.get(type)?.rules?.read ?? true,

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { membershipsOfUser } from '../../db/tenants.js'
 import { AppError } from '../../lib/errors.js'
+import { noDatabase } from '../../plugins/app/db.js'
 import { errorOf, errorSchema, streamResponse } from '../../lib/schemas.js'
 import { toChangeEvent } from '../../sync/activity.js'
 import { SseConnection } from '../../sync/sse-connection.js'
@@ -40,12 +41,23 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const anyActive = async (tenantIds: string[]) => (await fastify.db.selectFrom('tenants').select('id')
     .where('id', 'in', tenantIds).where('status', '=', 'active').executeTakeFirst()) !== undefined
 
+  /**
+   * The stream engine. With `database: false` the routes exist (the OpenAPI document lists them)
+   * but the engine does not: its requests answer 503 `no_database` (their guards already do).
+   */
+  function engine() {
+    const { streams, streamObserver, activityBus } = fastify
+    if (!streams || !streamObserver || !activityBus) throw noDatabase()
+    return { streams, streamObserver, activityBus }
+  }
+
   function openConnection(request: FastifyRequest, reply: FastifyReply): SseConnection {
-    if (fastify.streams.registry.size + fastify.streams.publicCount >= limits.maxConnections) {
+    const { streams, streamObserver } = engine()
+    if (streams.registry.size + streams.publicCount >= limits.maxConnections) {
       throw tooManyStreams(reply, 'This server holds as many streams as it can')
     }
     reply.hijack()
-    const connection = new SseConnection(reply.raw, limits, reply.getHeaders(), fastify.streamObserver)
+    const connection = new SseConnection(reply.raw, limits, reply.getHeaders(), streamObserver)
     request.log.debug('stream opened')
     return connection
   }
@@ -68,6 +80,7 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
     }
     const user = request.user!
     const cursor = startCursor(request)
+    const { streams, activityBus } = engine()
     const memberships = await membershipsOfUser(fastify.db, user.id)
     // The stream spans the user's tenants; it is refused only when none of them is active (live
     // and replayed changes of an inactive tenant are left out of it either way).
@@ -76,15 +89,15 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
     }
     const subject = { userId: user.id, isSystemAdmin: request.isSystemAdmin, organizations: new Map(memberships.map((m) => [m.organizationId, m.role])) }
     if (request.query.live === 'catchup') {
-      const from = cursor === 'now' ? fastify.activityBus.cursor : cursor
-      const { activities, cursor: next } = await fastify.streams.catchUp(fastify.streams.userReplay(subject), from)
+      const from = cursor === 'now' ? activityBus.cursor : cursor
+      const { activities, cursor: next } = await streams.catchUp(streams.userReplay(subject), from)
       return { activities: activities.map((a) => toChangeEvent(a)), cursor: next }
     }
-    if (fastify.streams.registry.countFor(user.id) >= limits.maxPerUser) {
+    if (streams.registry.countFor(user.id) >= limits.maxPerUser) {
       throw tooManyStreams(reply, `At most ${limits.maxPerUser} streams per user`)
     }
     const connection = openConnection(request, reply)
-    await fastify.streams.openUser({ ...subject, connection }, cursor)
+    await streams.openUser({ ...subject, connection }, cursor)
     return reply
   })
 
@@ -103,17 +116,18 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
   }, async (request, reply) => {
     const tenantId = request.tenant!.id
     const cursor = startCursor(request)
+    const { streams, activityBus } = engine()
     if (request.query.live === 'catchup') {
-      const from = cursor === 'now' ? fastify.activityBus.cursor : cursor
-      const { activities, cursor: next } = await fastify.streams.catchUp(fastify.streams.publicReplay(tenantId), from)
+      const from = cursor === 'now' ? activityBus.cursor : cursor
+      const { activities, cursor: next } = await streams.catchUp(streams.publicReplay(tenantId), from)
       return { activities: activities.map((a) => toChangeEvent(a)), cursor: next }
     }
     // Anonymous streams cost the same as signed-in ones: one address may not hold the server's share.
-    if (fastify.streams.publicCountFor(request.ip) >= limits.maxAnonymousPerClient) {
+    if (streams.publicCountFor(request.ip) >= limits.maxAnonymousPerClient) {
       throw tooManyStreams(reply, `At most ${limits.maxAnonymousPerClient} public streams per client`)
     }
     const connection = openConnection(request, reply)
-    await fastify.streams.openPublic(tenantId, request.ip, connection, cursor)
+    await streams.openPublic(tenantId, request.ip, connection, cursor)
     return reply
   })
 }

@@ -19,7 +19,7 @@ async function startApp() {
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address() as { port: number }
   const received: ActivityMessage[] = []
-  app.activityBus.on('activity', (a) => { received.push(a) })
+  app.activityBus!.on('activity', (a) => { received.push(a) })
   return { app, port: address.port, received }
 }
 
@@ -42,7 +42,7 @@ await su.insertInto('tenants').values({ id: 'aaaaaa', name: 'A' }).execute()
 const orgId = uuid()
 await su.insertInto('organizations').values({ id: orgId, tenant_id: 'aaaaaa', name: 'X', slug: 'org-x' }).execute()
 let worker = await startWorker()
-await eventually(() => app.cdcIngest.connections() === 1, 10_000, 'the worker to connect')
+await eventually(() => app.cdcIngest!.connections() === 1, 10_000, 'the worker to connect')
 
 t.test('insert, update, delete on a synced table become ordered activities with changed fields', async (t) => {
   const before = (await activities()).length
@@ -152,9 +152,9 @@ t.test('API restart while the worker runs: activities accumulate, the new bus co
   await next.listen({ port, host: '127.0.0.1' })
   app = next
   received = []
-  next.activityBus.on('activity', (a) => { received.push(a) })
-  t.equal(next.activityBus.cursor, (await activities()).at(-1)!.id, 'the bus resumes from the stored cursor')
-  await eventually(() => next.cdcIngest.connections() === 1, 20_000, 'the worker to reconnect')
+  next.activityBus!.on('activity', (a) => { received.push(a) })
+  t.equal(next.activityBus!.cursor, (await activities()).at(-1)!.id, 'the bus resumes from the stored cursor')
+  await eventually(() => next.cdcIngest!.connections() === 1, 20_000, 'the worker to reconnect')
   const after = uuid()
   await su.insertInto('pages').values({ id: after, tenant_id: 'aaaaaa', organization_id: orgId, title: 'after' }).execute()
   await eventually(() => received.some((a) => a.entityId === after), 10_000, 'the new bus to publish')
@@ -181,7 +181,7 @@ t.test('ingest refuses a wrong secret and survives a malformed message', async (
   ws.send('{not json')
   ws.send(JSON.stringify({ type: 'batch', batchId: 'b0', previousCursor: '', activities: [{ cursor: 'x' }] }))
   // A batch the change log holds (the latest stored activity, re-announced) is acknowledged.
-  const cursor = app.activityBus.cursor
+  const cursor = app.activityBus!.cursor
   ws.send(JSON.stringify({ type: 'batch', batchId: 'b1', previousCursor: '', activities: [{
     cursor, action: 'create', entityType: 'page', entityId: uuid(), tenantId: 'aaaaaa', organizationId: orgId,
     userId: null, seq: null, changedFields: null, createdAt: new Date().toISOString(),
@@ -202,7 +202,7 @@ t.test('/ready reports the CDC worker and /metrics its counters', async (t) => {
   t.match(metrics.body, /cdc_replication_lag_bytes \d+/)
   t.match(metrics.body, /cdc_ingest_connected 2|cdc_ingest_connected 1/)
   await worker.stop()
-  await eventually(() => app.cdcIngest.connections() === 0, 5_000, 'the worker to disconnect')
+  await eventually(() => app.cdcIngest!.connections() === 0, 5_000, 'the worker to disconnect')
   // A stopped worker is reported, not failed (issue 18.2: the same on every instance).
   const stopped = await eventually(async () => {
     const res = await app.inject({ method: 'GET', url: '/ready' })

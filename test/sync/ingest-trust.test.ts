@@ -23,7 +23,7 @@ t.teardown(() => ws.close())
 const replies: Array<{ type: string; error?: string; batchId?: string }> = []
 ws.on('message', (data) => replies.push(JSON.parse(String(data))))
 async function sendBatch(batchId: string, activity: Partial<ActivityMessage> & Pick<ActivityMessage, 'cursor'>) {
-  ws.send(JSON.stringify({ type: 'batch', batchId, previousCursor: app.activityBus.cursor, activities: [{
+  ws.send(JSON.stringify({ type: 'batch', batchId, previousCursor: app.activityBus!.cursor, activities: [{
     action: 'create', entityType: 'page', entityId: uuid(), tenantId: 'aaaaaa', organizationId: orgs.x,
     userId: null, seq: null, changedFields: null, createdAt: new Date().toISOString(), ...activity,
   }] }))
@@ -42,7 +42,7 @@ const first = await createPage('before the attack')
 await alice.waitFor(() => alice.changes().some((c) => c.entityId === first), 10_000, 'the first page')
 
 t.test('a forged membership event grants nothing: a non-member never gets the organization', async (t) => {
-  const next = app.activityBus.cursor.replace(/-.*/, '-fffff0')
+  const next = app.activityBus!.cursor.replace(/-.*/, '-fffff0')
   const reply = await sendBatch('forged-membership', {
     cursor: next, entityType: 'membership', tenantId: 'aaaaaa', organizationId: orgs.x, userId: users.eve.user.id,
   })
@@ -56,7 +56,7 @@ t.test('a forged membership event grants nothing: a non-member never gets the or
 t.test('a cursor far ahead is refused and live delivery goes on', async (t) => {
   const reply = await sendBatch('far-ahead', { cursor: 'FFFFFFFFFFFFFFFF-ffffff' })
   t.same([reply.type, reply.error], ['error', 'unknown_activities'])
-  t.not(app.activityBus.cursor, 'FFFFFFFFFFFFFFFF-ffffff', 'the bus did not jump')
+  t.not(app.activityBus!.cursor, 'FFFFFFFFFFFFFFFF-ffffff', 'the bus did not jump')
   const pageId = await createPage('after the forged cursor')
   await alice.waitFor(() => alice.changes().some((c) => c.entityId === pageId), 10_000, 'a real change after the forged batch')
   const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body

@@ -12,7 +12,7 @@ const su = createKysely(createPool({ url: db.superuserUrl, max: 2 }))
 t.teardown(() => su.destroy())
 const { app } = await build(t, syncOptions(db, 'notify'), { database: db })
 const received: ActivityMessage[] = []
-app.activityBus.on('activity', (a) => { received.push(a) })
+app.activityBus!.on('activity', (a) => { received.push(a) })
 
 await su.insertInto('tenants').values({ id: 'aaaaaa', name: 'A' }).execute()
 const orgId = uuid()

@@ -17,7 +17,7 @@ const options = syncOptions(db, 'notify')
 async function startApp() {
   const { app } = await build(root, options, { database: db })
   const received: ActivityMessage[] = []
-  app.activityBus.on('activity', (a) => { received.push(a) })
+  app.activityBus!.on('activity', (a) => { received.push(a) })
   return { app, received }
 }
 let { app, received } = await startApp()

@@ -42,12 +42,12 @@ for (const source of ['replication', 'notify'] as const) {
 
     // Public while no public stream was open: this instance never saw them as public.
     const published = new Set<string>()
-    app.activityBus.on('activity', (a) => { published.add(a.entityId) })
+    app.activityBus!.on('activity', (a) => { published.add(a.entityId) })
     const madePrivate = await createPage('public, then private', true)
     const deleted = await createPage('public, then deleted', true)
     const secret = await createPage('never public', false)
     await eventually(() => published.has(secret), 10_000, 'the bus')
-    const before = app.activityBus.cursor
+    const before = app.activityBus!.cursor
 
     const live = await publicStream({ 'last-event-id': 'now' })
     await makePrivate(madePrivate)

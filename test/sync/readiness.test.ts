@@ -18,7 +18,7 @@ const ready = async (app: typeof a): Promise<Ready> => {
 }
 
 t.test('both instances are ready once caught up, whichever one the worker pushes to', async (t) => {
-  t.equal(b.cdcIngest.connections(), 0, 'the worker pushes to A only')
+  t.equal(b.cdcIngest!.connections(), 0, 'the worker pushes to A only')
   const [onA, onB] = await eventually(async () => {
     const both = await Promise.all([ready(a), ready(b)])
     return both.every((r) => r.code === 200) && both
@@ -39,7 +39,7 @@ t.test("B's streams get changes the worker pushed to A", async (t) => {
   const pageId = uuid()
   await sql`insert into pages (id, tenant_id, organization_id, title) values (${pageId}, 'aaaaaa', ${orgs.x}, 'via SQL')`.execute(database.superuser)
   await client.waitFor(() => client.changes().some((c) => c.entityId === pageId), 10_000, 'the change on B')
-  t.equal((await ready(b)).info['activity-bus']?.cursor, b.activityBus.cursor)
+  t.equal((await ready(b)).info['activity-bus']?.cursor, b.activityBus!.cursor)
 })
 
 t.test('a stopped worker fails neither instance; both report it', async (t) => {

@@ -27,7 +27,7 @@ const pageEvents = (client: Awaited<ReturnType<typeof stream>>) => client.change
 t.test('catch-up, then offset, then live; security headers kept', async (t) => {
   const first = await createPage('alice', 'org-x', 'one')
   const second = await createPage('alice', 'org-x', 'two')
-  await eventually(async () => app.activityBus.published >= 2, 10_000, 'the bus')
+  await eventually(async () => app.activityBus!.published >= 2, 10_000, 'the bus')
   const client = await stream('alice')
   t.equal(client.status, 200)
   await client.waitFor((e) => e.some((x) => x.event === 'offset'), 10_000, 'the offset event')
@@ -91,8 +91,8 @@ t.test('permission filtering: members see their orgs, system admins everything',
 })
 
 t.test('a removed member stops receiving that organization at once', async (t) => {
-  const dave = await stream('dave', { 'last-event-id': app.activityBus.cursor })
-  const alice = await stream('alice', { 'last-event-id': app.activityBus.cursor })
+  const dave = await stream('dave', { 'last-event-id': app.activityBus!.cursor })
+  const alice = await stream('alice', { 'last-event-id': app.activityBus!.cursor })
   await dave.waitFor((e) => e.some((x) => x.event === 'offset'))
   await alice.waitFor((e) => e.some((x) => x.event === 'offset'))
   const members = (await as(app, users.alice)('GET', '/aaaaaa/org-x/memberships/members?q=dave')).json()
@@ -108,7 +108,7 @@ t.test('a removed member stops receiving that organization at once', async (t) =
 })
 
 t.test('public stream: only public published pages; a flip to private sends a delete', async (t) => {
-  const pub = await stream(undefined, { 'last-event-id': app.activityBus.cursor }, `${baseUrl}/public/aaaaaa/stream`)
+  const pub = await stream(undefined, { 'last-event-id': app.activityBus!.cursor }, `${baseUrl}/public/aaaaaa/stream`)
   await pub.waitFor((e) => e.some((x) => x.event === 'offset'))
   const shown = await createPage('alice', 'org-x', 'public', { status: 'published', publicAccess: true })
   const hidden = await createPage('alice', 'org-x', 'private', { status: 'published', publicAccess: false })
@@ -124,7 +124,7 @@ t.test('public stream: only public published pages; a flip to private sends a de
 })
 
 t.test('the replay/live race: writes during the replay arrive once, in order', async (t) => {
-  const from = app.activityBus.cursor
+  const from = app.activityBus!.cursor
   const ids: string[] = []
   const writing = (async () => {
     for (let i = 0; i < 30; i++) {
@@ -145,14 +145,14 @@ t.test('the replay/live race: writes during the replay arrive once, in order', a
 })
 
 t.test('a slow client is cut off and resumes without loss', async (t) => {
-  const from = app.activityBus.cursor
+  const from = app.activityBus!.cursor
   const url = new URL(streamUrl)
   // A raw socket that asks for the stream and then never reads.
   const socket = connect(Number(url.port), url.hostname)
   socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nCookie: ${users.alice.cookie}\r\nLast-Event-ID: ${from}\r\nAccept: text/event-stream\r\n\r\n`)
   socket.pause()
   const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()))
-  await eventually(() => app.streams.registry.size > 0, 5_000, 'the stream to register')
+  await eventually(() => app.streams!.registry.size > 0, 5_000, 'the stream to register')
   const rssBefore = process.memoryUsage().rss
   // More change events than the kernel's socket buffers hold (≈ 13 MB): stored straight in the
   // change log, between the last real cursor and the next commit, then announced like the worker does.
@@ -180,7 +180,7 @@ t.test('a slow client is cut off and resumes without loss', async (t) => {
 })
 
 t.test('stream limits and catch-up JSON', async (t) => {
-  const open = await Promise.all([1, 2, 3].map(() => stream('eve', { 'last-event-id': app.activityBus.cursor })))
+  const open = await Promise.all([1, 2, 3].map(() => stream('eve', { 'last-event-id': app.activityBus!.cursor })))
   await Promise.all(open.map((c) => c.waitFor((e) => e.some((x) => x.event === 'offset'))))
   const fourth = await fetch(streamUrl, { headers: cookie('eve') })
   t.equal(fourth.status, 429, 'per-user limit')
@@ -188,21 +188,21 @@ t.test('stream limits and catch-up JSON', async (t) => {
   for (const c of open) c.close()
   // 'now' is what this instance has published: let the bus finish the earlier tests' changes.
   const { latest } = await database.superuser.selectFrom('activities').select((eb) => eb.fn.max('id').as('latest')).executeTakeFirstOrThrow()
-  await eventually(() => app.activityBus.cursor === latest, 20_000, 'the bus to publish every stored change')
+  await eventually(() => app.activityBus!.cursor === latest, 20_000, 'the bus to publish every stored change')
   const catchup = await fetch(`${streamUrl}?live=catchup&offset=now`, { headers: cookie('alice') })
-  t.same(await catchup.json(), { activities: [], cursor: app.activityBus.cursor })
+  t.same(await catchup.json(), { activities: [], cursor: app.activityBus!.cursor })
 })
 
 t.test('two instances: a client on B gets changes written through A and with plain SQL', async (t) => {
   const { app: b } = await build(root, sync, { database })
   const bUrl = await b.listen({ port: 0, host: '127.0.0.1' })
-  const client = await stream('alice', { 'last-event-id': app.activityBus.cursor }, `${bUrl}/entities/app/stream`)
+  const client = await stream('alice', { 'last-event-id': app.activityBus!.cursor }, `${bUrl}/entities/app/stream`)
   await client.waitFor((e) => e.some((x) => x.event === 'offset'))
   const viaA = await createPage('alice', 'org-x', 'written through A')
   const viaSql = uuid()
   await sql`insert into pages (id, tenant_id, organization_id, title) values (${viaSql}, 'aaaaaa', ${orgs.x}, 'plain SQL')`.execute(database.superuser)
   await client.waitFor(() => [viaA.id, viaSql].every((id) => client.changes().some((c) => c.entityId === id)), 10_000, 'both changes on B')
-  t.equal(b.cdcIngest.connections(), 0, 'B has no CDC worker of its own')
+  t.equal(b.cdcIngest!.connections(), 0, 'B has no CDC worker of its own')
   client.close()
 })
 
@@ -212,9 +212,9 @@ t.test('shutdown ends 100 open streams with a retry hint', async (t) => {
   const clients = await Promise.all(Array.from({ length: 100 }, (_, i) =>
     openStream(`${cUrl}/entities/app/stream?offset=now`, cookie(i % 2 ? 'alice' : 'bob'))))
   await Promise.all(clients.map((cl) => cl.waitFor((e) => e.some((x) => x.event === 'offset'))))
-  t.equal(c.streams.registry.size, 100)
+  t.equal(c.streams!.registry.size, 100)
   await c.close()
   await Promise.all(clients.map((cl) => cl.ended))
   t.ok(clients.every((cl) => cl.events.at(-1)?.event === 'retry'), 'every stream ended with retry:')
-  t.equal(c.streams.registry.size, 0, 'none left open')
+  t.equal(c.streams!.registry.size, 0, 'none left open')
 })

@@ -20,6 +20,6 @@ export async function syncWorld(t: Teardown, options: BuildOptions = {}, extras:
   })
   await worker.start()
   t.teardown(() => worker.stop())
-  await eventually(() => w.app.cdcIngest.connections() === 1, 10_000, 'the CDC worker to connect')
+  await eventually(() => w.app.cdcIngest!.connections() === 1, 10_000, 'the CDC worker to connect')
   return { ...w, baseUrl, worker, sync }
 }
