@@ -1,16 +1,12 @@
 import { type Kysely, sql } from 'kysely'
 import { adminOf, all, any, ctx, immutableColumns, memberOf, type TablePolicies, tenantTablePolicies } from '../db/policies.js'
 import type { RoleNames } from '../db/role-names.js'
+import { syncedTables } from '../migrations/0004_sync.js'
 import { type EntityDefinition, type MemberRule, defaultRules } from './definition.js'
 
 /** What the database side needs of a declaration (a migration may pass just this, frozen in time). */
 export type EntityIsolationSpec = Pick<EntityDefinition, 'type' | 'table' | 'rules'> & {
   publicRead?: Pick<NonNullable<EntityDefinition['publicRead']>, 'sql'>
-}
-
-export interface IsolationOptions {
-  /** Publication the CDC worker reads (the `sync.publication` option); default `strata_pub`. */
-  publication?: string
 }
 
 /** The columns every org-scoped entity table must have, with their types. */
@@ -117,6 +113,28 @@ export async function applyEntityCount<T>(db: Kysely<T>, spec: Pick<EntityIsolat
 }
 
 /**
+ * Adds the table to every publication of Strata's change feed, whatever its name: those that
+ * publish all of Strata's own synced tables (migration 0004's `strata_pub`, or the operator's
+ * publication named by the `sync.publication` option, which must publish them for the feed to be
+ * whole). So an author's migration names no publication and works with any. A FOR ALL TABLES
+ * publication has the table already.
+ */
+async function joinChangeFeedPublications<T>(db: Kysely<T>, { type, table }: Pick<EntityIsolationSpec, 'type' | 'table'>): Promise<void> {
+  const { rows } = await sql<{ name: string; member: boolean }>`
+    select p.pubname as name, p.puballtables or exists (select 1 from pg_publication_tables pt
+      where pt.pubname = p.pubname and pt.schemaname = 'public' and pt.tablename = ${table}) as member
+    from pg_publication p
+    where (select count(*) from pg_publication_tables pt where pt.pubname = p.pubname and pt.schemaname = 'public'
+      and pt.tablename::text = any (${[...syncedTables]}::text[])) = ${syncedTables.length}`.execute(db)
+  if (rows.length === 0) {
+    throw new Error(`entity "${type}" (${table}): no publication publishes Strata's tables (${syncedTables.join(', ')}); migration 0004 creates strata_pub`)
+  }
+  for (const publication of rows.filter((p) => !p.member)) {
+    await sql`alter publication ${sql.id(publication.name)} add table ${sql.table(table)}`.execute(db)
+  }
+}
+
+/**
  * Everything tenant isolation needs on an author's org-scoped table, from its declaration (SPEC §4,
  * §12), for their migration to call as the migrating role:
  *
@@ -133,13 +151,12 @@ export async function applyEntityCount<T>(db: Kysely<T>, spec: Pick<EntityIsolat
  * (`applyEntityCount`, from migration 0013 on). Idempotent: running it again (e.g. after
  * changing the rules) replaces policies and triggers. One transaction (the caller's, if any).
  */
-export async function applyEntityIsolation<T>(db: Kysely<T>, spec: EntityIsolationSpec, roles: RoleNames, options: IsolationOptions = {}): Promise<void> {
-  if (!db.isTransaction) return db.transaction().execute((trx) => applyEntityIsolation(trx, spec, roles, options))
+export async function applyEntityIsolation<T>(db: Kysely<T>, spec: EntityIsolationSpec, roles: RoleNames): Promise<void> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => applyEntityIsolation(trx, spec, roles))
   const { table, type } = spec
   if (!/^[a-z][a-z0-9_]{0,62}$/.test(table) || !/^[a-z][a-z0-9_]{0,62}$/.test(type)) {
     throw new Error(`entity "${type}" (${table}): type and table must match [a-z][a-z0-9_]*`)
   }
-  const publication = options.publication ?? 'strata_pub'
   await checkColumns(db, table)
   await ensureOrganizationKey(db, table)
 
@@ -157,12 +174,7 @@ export async function applyEntityIsolation<T>(db: Kysely<T>, spec: EntityIsolati
   await sql`grant select on ${sql.table(table)} to ${sql.id(roles.cdc)}`.execute(db)
 
   await sql`alter table ${sql.table(table)} replica identity full`.execute(db)
-  const { rows: [pub] } = await sql<{ member: boolean }>`
-    select exists (select 1 from pg_publication_tables where pubname = ${publication}
-      and schemaname = 'public' and tablename = ${table}) as member
-    from pg_publication where pubname = ${publication}`.execute(db)
-  if (!pub) throw new Error(`entity "${type}" (${table}): publication ${publication} does not exist (Strata's migration 0004 creates strata_pub)`)
-  if (!pub.member) await sql`alter publication ${sql.id(publication)} add table ${sql.table(table)}`.execute(db)
+  await joinChangeFeedPublications(db, spec)
 
   await sql`
     insert into app.entity_types (entity_type, table_name, public_read)

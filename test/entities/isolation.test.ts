@@ -7,7 +7,8 @@ import { defaultRoleNames } from '../../db/role-names.js'
 import { withContext, withPublicContext, withTenantContext } from '../../db/rls.js'
 import { applyEntityIsolation } from '../../entities/isolation.js'
 import { errorCode, seedTenants } from '../db/fixtures.js'
-import { testDatabase } from '../helper.js'
+import { syncedTables } from '../../migrations/0004_sync.js'
+import { build, testDatabase } from '../helper.js'
 import { createNotesTable, notes } from './notes.js'
 
 // An author's org-scoped table, created bare (no key to the organization, no RLS, no grants): the
@@ -140,4 +141,30 @@ t.test('catalog check: clean; a missing part is reported naming the entity', asy
 
   await applyEntityIsolation(database.superuser, notes, defaultRoleNames)
   t.same(await checkCatalog(runtime), [], 'the helper repairs it')
+})
+
+t.test('an author\'s migration joins the change feed\'s publication whatever its name (sync.publication)', async (t) => {
+  // The operator replaced strata_pub with their own publication of Strata's tables; another
+  // publication (e.g. for analytics) publishes some of them only.
+  const custom = await testDatabase(t)
+  await sql`drop publication strata_pub`.execute(custom.superuser)
+  await sql`create publication custom_feed for table ${sql.raw(syncedTables.join(', '))}`.execute(custom.superuser)
+  await sql`create publication analytics for table tenants, pages`.execute(custom.superuser)
+
+  await createNotesTable(custom.superuser)
+  const publishing = async () => (await sql<{ pubname: string }>`
+    select pubname from pg_publication_tables where tablename = 'notes' order by pubname`.execute(custom.superuser)).rows.map((r) => r.pubname)
+  t.same(await publishing(), ['custom_feed'], 'notes joined custom_feed, found by itself; not the analytics publication')
+
+  const { app } = await build(t, { sync: { source: 'replication', slot: `slot_${custom.name}`, publication: 'custom_feed' }, cdcSecret: 'test-cdc-secret-0123456789', entities: [notes] }, { database: custom })
+  t.same((await app.readiness.run()).checks.catalog, [], '/ready: every entity is in the configured publication')
+  const { app: misconfigured } = await build(t, { sync: { source: 'replication', slot: `slot_${custom.name}_2` }, cdcSecret: 'test-cdc-secret-0123456789' }, { database: custom })
+  t.ok((await misconfigured.readiness.run()).checks.catalog?.includes('entity note (notes): not in publication strata_pub'),
+    'the option is what the catalog check reads')
+})
+
+t.test('without any publication of Strata\'s tables the helper says so', async (t) => {
+  const bare = await testDatabase(t)
+  await sql`drop publication strata_pub`.execute(bare.superuser)
+  await t.rejects(createNotesTable(bare.superuser), /entity "note" \(notes\): no publication publishes Strata's tables \(tenants, .*\); migration 0004 creates strata_pub/)
 })
