@@ -3,7 +3,8 @@
  * worker) and the floors, each server in its own process; measures; prints every target with its
  * verdict and writes bench/results/<date>.md and bench/results/latest.md. Database, servers and
  * the load generator share this machine: read ratios and CPU per request before raw req/s.
- * Loopback only; every load is bounded in time. BENCH_QUICK=1 for short rounds.
+ * Loopback only; every load is bounded in time. BENCH_QUICK=1 for short rounds; BENCH_ONLY=http
+ * runs only the HTTP targets and the list's growth line (no micro-benchmarks, streams or CDC orgs).
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -18,6 +19,7 @@ import { permissionsBench } from './permissions.js'
 import { rlsCostBench } from './rls-cost.js'
 import { streamBench } from './streams.js'
 
+const httpOnly = process.env.BENCH_ONLY === 'http'
 const startedAt = new Date()
 const loadBefore = os.loadavg()
 const database = 'strata_bench'
@@ -36,13 +38,15 @@ const rows: Row[] = []
 const verdicts: Verdict[] = []
 const servers: Server[] = []
 try {
-  rows.push(...await permissionsBench())
-  rows.push(...await rlsCostBench({ runtimeUrl, adminUrl }))
+  if (!httpOnly) {
+    rows.push(...await permissionsBench())
+    rows.push(...await rlsCostBench({ runtimeUrl, adminUrl }))
+  }
 
   const strata = await spawnServer('bench/serve.ts', { BENCH_DATABASE_URL: runtimeUrl, BENCH_CDC_URL: cdcUrl })
   servers.push(strata)
   process.stderr.write('seeding…\n')
-  const fixture = await createFixture(strata.url, admin, 50_000, 1_000)
+  const fixture = await createFixture(strata.url, admin, 50_000, httpOnly ? 0 : 1_000)
   const floors = {
     fastify: await spawnServer('bench/floors/fastify.ts'),
     nodeHttp: await spawnServer('bench/floors/node-http.ts'),
@@ -59,10 +63,12 @@ try {
   verdicts.push(...http.verdicts)
   for (const floor of Object.values(floors)) await stopServer(floor)
 
-  process.stderr.write('streams…\n')
-  const streams = await streamBench({ strata, fixture, admin })
-  rows.push(...streams.rows)
-  verdicts.push(...streams.verdicts)
+  if (!httpOnly) {
+    process.stderr.write('streams…\n')
+    const streams = await streamBench({ strata, fixture, admin })
+    rows.push(...streams.rows)
+    verdicts.push(...streams.verdicts)
+  }
 } finally {
   for (const server of servers) await stopServer(server).catch(() => {})
   await admin.destroy()
@@ -76,7 +82,7 @@ const cell = (text: string) => text.replaceAll('|', '\\|')
 const markdown = [
   `# Strata bench, ${startedAt.toISOString()}`,
   '',
-  `Machine: ${machine}. Load average ${loadAverage(loadBefore)} before, ${loadAverage(os.loadavg())} after${quick ? ' (BENCH_QUICK=1: short rounds)' : ''}.`,
+  `Machine: ${machine}. Load average ${loadAverage(loadBefore)} before, ${loadAverage(os.loadavg())} after${quick ? ' (BENCH_QUICK=1: short rounds)' : ''}${httpOnly ? ' (BENCH_ONLY=http)' : ''}.`,
   'Servers each in their own process; autocannon, 10 connections, rounds interleaved; ratios are the median of per-round ratios (min–max).',
   '',
   '## Targets (issue 16)',
@@ -92,7 +98,10 @@ const markdown = [
   ...rows.map((r) => `| ${cell(r.benchmark)} | ${r.value} | ${r.unit} | ${cell(r.detail ?? '')} |`),
 ].join('\n')
 const stamp = startedAt.toISOString().replace(/[:.]/g, '-')
-await mkdir('bench/results', { recursive: true })
-await writeFile(`bench/results/${stamp}.md`, `${markdown}\n`)
-await writeFile('bench/results/latest.md', `${markdown}\n`)
+// A partial run (BENCH_ONLY) is printed only: results/ holds whole runs.
+if (!httpOnly) {
+  await mkdir('bench/results', { recursive: true })
+  await writeFile(`bench/results/${stamp}.md`, `${markdown}\n`)
+  await writeFile('bench/results/latest.md', `${markdown}\n`)
+}
 console.log(markdown)

@@ -95,17 +95,29 @@ export function requestIdOf(header: string | string[] | undefined): string {
 
 const { chindingsSym } = symbols as unknown as { chindingsSym: symbol }
 
+type PinoChild = FastifyBaseLogger & Record<symbol, string>
+
+/** Per parent logger, one child without bindings, made once: the prototype of its request loggers. */
+const requestLoggerBases = new WeakMap<FastifyBaseLogger, PinoChild>()
+
 /**
  * Fastify's per-request child logger, bound to the request id. pino's `child()` runs the redaction
- * stringifier (its wildcard paths) over every binding: ~4 µs a request, logged or not. The request
- * id is a plain string (`requestIdOf`), with nothing to redact, so it is appended to the child's
- * serialized bindings as pino writes it. Any other binding or option takes pino's own path.
+ * stringifier (its wildcard paths) over every binding and rebuilds its formatters: a few µs a
+ * request, logged or not. The request id is a plain string (`requestIdOf`), with nothing to redact,
+ * so a request's logger is made as pino makes a child (an object whose prototype is its parent)
+ * from one binding-less child of the parent made once, with the id appended to its serialized
+ * bindings as pino writes them. Any other binding or option takes pino's own path.
  */
 export const requestChildLogger: NonNullable<FastifyServerOptions['childLoggerFactory']> = (logger, bindings, options) => {
   const { reqId, ...others } = bindings as { reqId?: unknown }
   if (typeof reqId !== 'string' || Object.keys(others).length > 0 || Object.keys(options).length > 0) return logger.child(bindings, options)
-  const child = logger.child({}) as FastifyBaseLogger & Record<symbol, string>
-  child[chindingsSym] += `,"reqId":${JSON.stringify(reqId)}`
+  let base = requestLoggerBases.get(logger)
+  if (!base) {
+    base = logger.child({}) as PinoChild
+    requestLoggerBases.set(logger, base)
+  }
+  const child = Object.create(base) as PinoChild
+  child[chindingsSym] = `${base[chindingsSym]},"reqId":${JSON.stringify(reqId)}`
   return child
 }
 

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { findApiTokenBySecret, touchApiToken } from '../../db/api-tokens.js'
 import type { ApiToken, Session, User } from '../../db/schema.js'
-import { createSession, deleteSession, extendSession, findSessionBySecret } from '../../db/sessions.js'
+import { type SessionWithUser, createSession, deleteSession, extendSession, findSessionBySecret } from '../../db/sessions.js'
 import { AppError } from '../../lib/errors.js'
 import { randomToken, sha256 } from '../../lib/secrets.js'
 
@@ -40,8 +40,11 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     auth: {
-      /** The `auth` guard: loads the API token (`Authorization: Bearer`) or the session (cookie), or answers 401. */
-      authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>
+      /**
+       * The `auth` guard: loads the API token (`Authorization: Bearer`) or the session (cookie), or
+       * answers 401. Synchronous (no promise) for a cached session that needs no database write.
+       */
+      authenticate(request: FastifyRequest, reply: FastifyReply): void | Promise<void>
       /** Starts a session for `userId` and sets the cookie (raw token; the table keeps its sha256). */
       startSession(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<void>
       endSession(request: FastifyRequest, reply: FastifyReply): Promise<void>
@@ -131,33 +134,44 @@ export default fp(async (fastify) => {
     request.isSystemAdmin = found.isSystemAdmin && !scope
   }
 
-  async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  function authenticate(request: FastifyRequest, reply: FastifyReply): void | Promise<void> {
     const bearer = bearerOf(request)
     if (bearer !== undefined) return authenticateToken(request, reply, bearer)
     const credentials = credentialsOf(request)
     if (credentials === undefined) throw new AppError(401, 'no_session', 'info', { message: 'Sign in first' })
     if (!credentials) reject(reply, 'unauthorized', 'Session is invalid')
-    const { token, hash } = credentials
-    const cacheKey = `session:${hash}`
+    const cacheKey = `session:${credentials.hash}`
     const { sessions } = fastify.lookups
-    const found = sessions.get(cacheKey) ?? await sessions.load(cacheKey, () => findSessionBySecret(fastify.db, hash))
+    const cached = sessions.get(cacheKey)
+    if (cached) return admitSession(request, reply, credentials, cached)
+    return sessions.load(cacheKey, () => findSessionBySecret(fastify.db, credentials.hash))
+      .then((found) => admitSession(request, reply, credentials, found))
+  }
+
+  /** Admits a found session; touches the database only to end an expired one or extend it. */
+  function admitSession(request: FastifyRequest, reply: FastifyReply, { token, hash }: Credentials, found: SessionWithUser | undefined): void | Promise<void> {
     if (!found) reject(reply, 'unauthorized', 'Session is invalid')
     const expiresAt = new Date(found.session.expires_at)
     const now = Date.now()
     if (expiresAt.getTime() <= now) {
-      await deleteSession(fastify.db, found.session.id)
-      fastify.lookups.forgetSession(hash)
-      reject(reply, 'session_expired', 'Session has expired, sign in again')
+      return deleteSession(fastify.db, found.session.id).then(() => {
+        fastify.lookups.forgetSession(hash)
+        reject(reply, 'session_expired', 'Session has expired, sign in again')
+      })
     }
-    if (expiresAt.getTime() - now < sessionTtlMs - extendAfterMs) {
-      const extended = new Date(now + sessionTtlMs)
-      await extendSession(fastify.db, found.session.id, extended)
-      fastify.lookups.sessions.set(cacheKey, { ...found, session: { ...found.session, expires_at: extended } })
+    const admit = (admitted: SessionWithUser) => {
+      request.user = admitted.user
+      request.session = admitted.session
+      request.isSystemAdmin = admitted.isSystemAdmin
+    }
+    if (expiresAt.getTime() - now >= sessionTtlMs - extendAfterMs) return admit(found)
+    const extended = new Date(now + sessionTtlMs)
+    return extendSession(fastify.db, found.session.id, extended).then(() => {
+      const renewed = { ...found, session: { ...found.session, expires_at: extended } }
+      fastify.lookups.sessions.set(`session:${hash}`, renewed)
       reply.setCookie(sessionCookie, token, { ...cookieOptions, expires: extended })
-    }
-    request.user = found.user
-    request.session = found.session
-    request.isSystemAdmin = found.isSystemAdmin
+      admit(renewed)
+    })
   }
 
   fastify.decorate('auth', {

@@ -13,14 +13,14 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
  */
 export default fp(async (fastify) => {
   const allowed = fastify.config.appUrl ? new URL(fastify.config.appUrl).origin : undefined
-  fastify.addHook('onRequest', async (request) => {
-    if (safeMethods.has(request.method) || !request.cookies[sessionCookie]) return
+  // A callback hook: reads (most requests) pay no promise for a check that does not apply to them.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (safeMethods.has(request.method) || !request.cookies[sessionCookie]) return done()
     const origin = request.headers.origin
     const expected = allowed ?? `${request.protocol}://${request.host}`
-    if (origin !== expected) {
-      throw new AppError(403, 'csrf_origin_mismatch', 'warn', {
-        message: origin ? `Origin ${origin} is not allowed` : 'Origin header required for cookie-authenticated requests',
-      })
-    }
+    if (origin === expected) return done()
+    done(new AppError(403, 'csrf_origin_mismatch', 'warn', {
+      message: origin ? `Origin ${origin} is not allowed` : 'Origin header required for cookie-authenticated requests',
+    }))
   })
 }, { name: 'csrf', dependencies: ['config', 'cookie'] })

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyError, FastifyReply, FastifyRequest, RouteOptions, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { findOrganization } from '../../db/organizations.js'
 import { type RlsContext, type ScopedDb, withContext } from '../../db/rls.js'
@@ -67,6 +67,37 @@ function validateChain(route: RouteOptions, guards: readonly Guard[] | undefined
   }
 }
 
+/** `fn` of `value` now when it is at hand, after it resolves when it is a promise. */
+function then<T>(value: T | Promise<T>, fn: (value: T) => void | Promise<void>): void | Promise<void> {
+  return value instanceof Promise ? value.then(fn) : fn(value)
+}
+
+/**
+ * A route's guards as one callback hook, run in order: synchronous guards run without a promise
+ * or a microtask each; a guard's promise (a look-up that missed its cache) is awaited before the next.
+ */
+function chainHook(chain: ReadonlyArray<(request: FastifyRequest, reply: FastifyReply) => void | Promise<void>>): onRequestHookHandler {
+  return function guardChain(request, reply, done) {
+    let at = 0
+    const next = (): void => {
+      try {
+        while (at < chain.length) {
+          const pending = chain[at++]!(request, reply)
+          if (pending) {
+            pending.then(next, done)
+            return
+          }
+        }
+      } catch (error) {
+        done(error as FastifyError)
+        return
+      }
+      done()
+    }
+    next()
+  }
+}
+
 const param = (request: FastifyRequest, name: string): string | undefined =>
   (request.params as Record<string, string | undefined> | undefined)?.[name]
 
@@ -89,70 +120,88 @@ export default fp(async (fastify) => {
     pending.set(this, list)
   })
 
-  async function loadTenant(request: FastifyRequest): Promise<Tenant> {
+  const tenantNotFound = () => new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
+
+  /** The route's tenant: synchronous when cached (the common case), a promise when it is read. */
+  function tenantOf(request: FastifyRequest): Tenant | Promise<Tenant> {
     const tenantId = param(request, 'tenantId') ?? ''
-    if (!/^([a-z0-9]{6}|main)$/.test(tenantId)) throw new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
+    if (!/^([a-z0-9]{6}|main)$/.test(tenantId)) throw tenantNotFound()
     const { tenants } = fastify.lookups
-    const tenant = tenants.get(tenantId) ?? await tenants.load(tenantId, () => findTenant(fastify.db, tenantId))
-    if (!tenant) throw new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
-    return tenant
+    const cached = tenants.get(tenantId)
+    if (cached) return cached
+    return tenants.load(tenantId, () => findTenant(fastify.db, tenantId)).then((tenant) => {
+      if (!tenant) throw tenantNotFound()
+      return tenant
+    })
   }
 
-  const guards: Record<Guard, (request: FastifyRequest, reply: FastifyReply) => Promise<void>> = {
-    async public(request) {
+  /** The caller's memberships (all tenants): synchronous when cached. */
+  function membershipsOf(userId: string): UserMembership[] | Promise<UserMembership[]> {
+    const { memberships } = fastify.lookups
+    return memberships.get(userId) ?? memberships.load(userId, () => membershipsOfUser(fastify.db, userId)).then((all) => all ?? [])
+  }
+
+  // Each guard is synchronous when what it needs is cached, and returns a promise only when it
+  // must read: a cached authenticated read runs its whole chain without a promise.
+  const guards: Record<Guard, (request: FastifyRequest, reply: FastifyReply) => void | Promise<void>> = {
+    public(request) {
       if (param(request, 'tenantId') === undefined) return
       if (!publicAccess) throw new AppError(404, 'route_not_found', 'info', { message: 'Public access is disabled' })
-      const tenant = await loadTenant(request)
-      if (tenant.status !== 'active') throw new AppError(404, 'tenant_not_found', 'info', { entityType: 'tenant' })
-      request.tenant = tenant
-      request.rlsContext = { kind: 'public', tenantId: tenant.id }
+      return then(tenantOf(request), (tenant) => {
+        if (tenant.status !== 'active') throw new AppError(404, 'tenant_not_found', 'info', { entityType: 'tenant' })
+        request.tenant = tenant
+        request.rlsContext = { kind: 'public', tenantId: tenant.id }
+      })
     },
     auth: (request, reply) => fastify.auth.authenticate(request, reply),
-    async sysAdmin(request) {
+    sysAdmin(request) {
       if (!request.isSystemAdmin) throw new AppError(403, 'no_sysadmin', 'warn', { message: 'System admins only' })
     },
-    async tenant(request) {
-      const tenant = await loadTenant(request)
+    tenant(request) {
       const user = request.user!
-      const { memberships: cached } = fastify.lookups
-      const all = cached.get(user.id) ?? await cached.load(user.id, () => membershipsOfUser(fastify.db, user.id))
-      const memberships = all!.filter((m) => m.tenantId === tenant.id)
-      // In single-tenant mode every user belongs to the one tenant; in multi mode a membership is needed.
-      if (tenancy === 'multi' && memberships.length === 0 && !request.isSystemAdmin) {
-        throw new AppError(403, 'forbidden', 'warn', { message: 'No access to this tenant', entityType: 'tenant' })
+      const admit = (tenant: Tenant, all: UserMembership[]) => {
+        const memberships = all.filter((m) => m.tenantId === tenant.id)
+        // In single-tenant mode every user belongs to the one tenant; in multi mode a membership is needed.
+        if (tenancy === 'multi' && memberships.length === 0 && !request.isSystemAdmin) {
+          throw new AppError(403, 'forbidden', 'warn', { message: 'No access to this tenant', entityType: 'tenant' })
+        }
+        if (tenant.status !== 'active') {
+          throw new AppError(403, 'tenant_suspended', 'warn', { message: `Tenant is ${tenant.status}`, entityType: 'tenant' })
+        }
+        request.tenant = tenant
+        request.subject = { userId: user.id, isSystemAdmin: request.isSystemAdmin, memberships }
+        request.rlsContext = { kind: 'tenant', tenantId: tenant.id, userId: user.id }
       }
-      if (tenant.status !== 'active') {
-        throw new AppError(403, 'tenant_suspended', 'warn', { message: `Tenant is ${tenant.status}`, entityType: 'tenant' })
-      }
-      request.tenant = tenant
-      request.subject = { userId: user.id, isSystemAdmin: request.isSystemAdmin, memberships }
-      request.rlsContext = { kind: 'tenant', tenantId: tenant.id, userId: user.id }
+      return then(tenantOf(request), (tenant) => then(membershipsOf(user.id), (all) => admit(tenant, all)))
     },
-    async org(request) {
+    org(request) {
       const idOrSlug = param(request, 'orgId') ?? param(request, 'idOrSlug') ?? ''
       const tenant = request.tenant!
       const cacheKey = `${tenant.id}:${idOrSlug}`
-      let organization = fastify.lookups.organizations.get(cacheKey)
       const memberOf = (id: string) => request.subject!.memberships.find((m) => m.organizationId === id) ?? null
+      const admit = (organization: Organization | undefined) => {
+        if (!organization) throw new AppError(404, 'organization_not_found', 'info', { message: 'Organization not found', entityType: 'organization' })
+        const membership = memberOf(organization.id)
+        if (!membership && !request.isSystemAdmin) {
+          throw new AppError(403, 'forbidden', 'warn', { message: 'Not a member of this organization', entityType: 'organization' })
+        }
+        request.organization = organization
+        request.membership = membership
+      }
+      const cached = fastify.lookups.organizations.get(cacheKey)
       // A cached organization is only used for its members and system admins: anyone else goes
       // to the database, where RLS decides whether it even exists for them.
-      if (!organization || (!memberOf(organization.id) && !request.isSystemAdmin)) {
-        organization = await withContext(fastify.db, request.rlsContext!, (trx) =>
-          findOrganization(trx, tenant.id, uuidPattern.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug }))
+      if (cached && (memberOf(cached.id) || request.isSystemAdmin)) return admit(cached)
+      return withContext(fastify.db, request.rlsContext!, (trx) =>
+        findOrganization(trx, tenant.id, uuidPattern.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug })).then((organization) => {
         if (organization) fastify.lookups.organizations.set(cacheKey, organization)
-      }
-      if (!organization) throw new AppError(404, 'organization_not_found', 'info', { message: 'Organization not found', entityType: 'organization' })
-      const membership = memberOf(organization.id)
-      if (!membership && !request.isSystemAdmin) {
-        throw new AppError(403, 'forbidden', 'warn', { message: 'Not a member of this organization', entityType: 'organization' })
-      }
-      request.organization = organization
-      request.membership = membership
+        admit(organization)
+      })
     },
-    async crossTenant(request) {
+    crossTenant(request) {
       request.rlsContext = { kind: 'user', userId: request.user!.id }
     },
-    async cdcSecret(request) {
+    cdcSecret(request) {
       // Before the WebSocket upgrade: a wrong or missing secret never gets a connection.
       const expected = fastify.config.cdcSecret
       const given = request.headers['x-cdc-secret']
@@ -170,13 +219,17 @@ export default fp(async (fastify) => {
     const methods = [route.method].flat()
     if (!declared && methods.every((method) => isPublicRoute(method, route.url))) return
     validateChain(route, declared)
-    const hooks = declared.map((guard) => guards[guard])
+    // `public` does nothing on a route without a tenant: such a route runs no guard code at all.
+    const tenantless = !route.url.includes(':tenantId')
+    const chain = declared.filter((guard) => !(guard === 'public' && tenantless)).map((guard) => guards[guard])
     // Guards run on onRequest: before the body is read or validated, so an unauthorised caller
     // learns nothing about the route's input and costs no parsing; and before the route's own
     // onRequest hooks, so nothing a route (or its plugin) adds runs for a caller its guards refuse.
     const existing = route.onRequest ? [route.onRequest].flat() : []
-    route.onRequest = [...hooks, ...existing]
-    if (route.config?.rlsTransaction === false) return
+    route.onRequest = chain.length ? [chainHook(chain), ...existing] : existing
+    // Only `tenant`, `crossTenant` and a tenant's `public` open an RLS context: other routes' handlers run as they are.
+    const opensContext = declared.some((guard) => guard === 'tenant' || guard === 'crossTenant' || (guard === 'public' && !tenantless))
+    if (route.config?.rlsTransaction === false || !opensContext) return
     const handler = route.handler
     route.handler = async function (request, reply) {
       const context = request.rlsContext

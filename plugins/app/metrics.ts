@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import { DurationHistogram, type DurationSeries } from '../../lib/duration-histogram.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,19 +16,27 @@ export default fp(async (fastify) => {
   if (!fastify.config.metrics) return
 
   collectDefaultMetrics({ register: registry })
-  const duration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request duration by route and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  })
+  const duration = new DurationHistogram('http_request_duration_seconds', 'HTTP request duration by route and status',
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registry)
+  /** Series by route, then by method and status: each label set is resolved once, not per request. */
+  const routes = new Map<string, Map<string, DurationSeries>>()
+  const seriesOf = (route: string, method: string, status: number): DurationSeries => {
+    let byKey = routes.get(route)
+    if (!byKey) {
+      byKey = new Map()
+      routes.set(route, byKey)
+    }
+    const key = method + status
+    let series = byKey.get(key)
+    if (!series) {
+      series = duration.seriesOf({ method, route, status: String(status) })
+      byKey.set(key, series)
+    }
+    return series
+  }
   // A callback hook: an async one costs a promise per request.
   fastify.addHook('onResponse', (request, reply, done) => {
-    duration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    )
+    seriesOf(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode).observe(reply.elapsedTime / 1000)
     done()
   })
 

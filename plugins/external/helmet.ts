@@ -15,7 +15,9 @@ const directives = {
  * makes the browser fetch /docs' assets over https, which fails, and the page stays blank.
  * The headers depend on nothing of the request (no nonce), so each variant's set is recorded once,
  * at boot, from helmet itself, and set on every response without running its middleware chain.
- * They go on the raw response, so hijacked replies (the SSE streams) carry them too.
+ * They go into the reply's own headers (names lower-cased at boot), which Node validates and writes
+ * once in `writeHead`: on the raw response (`setHeader`), each was validated and stored twice.
+ * Hijacked replies (the SSE streams) write `reply.getHeaders()`, so they carry them too.
  */
 export default fp(async (fastify) => {
   const overHttps = headersOf(helmet({ contentSecurityPolicy: { directives } }))
@@ -24,15 +26,15 @@ export default fp(async (fastify) => {
     strictTransportSecurity: false,
   }))
   fastify.addHook('onRequest', (request, reply, done) => {
-    for (const [name, value] of request.protocol === 'https' ? overHttps : overHttp) reply.raw.setHeader(name, value)
+    reply.headers(request.protocol === 'https' ? overHttps : overHttp)
     done()
   })
 }, { name: 'helmet', dependencies: ['config'] })
 
 /** The headers a helmet middleware sets (it also removes X-Powered-By, which nothing here sets). */
-function headersOf(middleware: ReturnType<typeof helmet>): Array<[string, string]> {
-  const headers: Array<[string, string]> = []
-  const recorder = { setHeader: (name: string, value: string) => headers.push([name, value]), removeHeader: () => {} }
+function headersOf(middleware: ReturnType<typeof helmet>): Record<string, string> {
+  const headers: Record<string, string> = {}
+  const recorder = { setHeader: (name: string, value: string) => { headers[name.toLowerCase()] = value }, removeHeader: () => {} }
   middleware({} as IncomingMessage, recorder as unknown as ServerResponse, (err?: unknown) => {
     if (err) throw err
   })
