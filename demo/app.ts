@@ -65,7 +65,7 @@ async function follow(tenantId: string, orgId: string, signal: AbortSignal) {
 
   for await (const change of changes(strata, { from: cursor, signal })) {
     if (change.entityType !== 'page' || change.organizationId !== orgId) continue
-    const title = await titleOf(change, tenantId, orgId, titles)
+    const title = titleOf(change, titles)
     if (change.action === 'delete') titles.delete(change.entityId)
     else titles.set(change.entityId, title)
     render()
@@ -75,12 +75,11 @@ async function follow(tenantId: string, orgId: string, signal: AbortSignal) {
   }
 }
 
-/** Changes carry ids, not rows: read the page (a deleted one keeps the title we knew). */
-async function titleOf(change: Change, tenantId: string, orgId: string, known: Map<string, string>): Promise<string> {
+/** A create or update carries the page as it became (`data`); a delete keeps the title we knew. */
+function titleOf(change: Change, known: Map<string, string>): string {
   if (change.action === 'delete') return known.get(change.entityId) ?? change.entityId
-  const read = ok(api.GET('/{tenantId}/{orgId}/pages/{id}', { params: { path: { tenantId, orgId, id: change.entityId } } }))
-  // Gone again by the time we ask: the id will do.
-  return read.then((page) => page.title, () => change.entityId)
+  const title = change.data?.title
+  return typeof title === 'string' ? title : change.entityId
 }
 
 // Already signed in (the cookie outlives the page): skip the form.
