@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { type Stx, stxSchema } from '../entities/field-versions.js'
 
 /** Notified (payload: the last cursor) after each committed batch; every API instance listens. */
 export const activitiesChannel = 'strata_activities'
@@ -44,20 +45,25 @@ export interface Activity extends ActivityMessage {
   row: RowImage | null
   /** The entity's DTO (a create or update of a registered entity): an event's `data`. */
   data?: unknown
+  /** Field versions and last mutation (a create or update of an entity with `fieldVersions`). */
+  stx?: Stx
 }
 
 /** A change as streams send it (SPEC §7): the message, with `data` where the stream may have it. */
 export const changeEvent = activityMessage.extend({
   data: z.record(z.string(), z.unknown()).optional()
     .describe('the entity as the API returns it (without `can`): creates and updates of an entity, for readers allowed to read it'),
+  stx: stxSchema.optional()
+    .describe('with `data`, for entities with field versions: the mutation that made the change and the versions of the fields after it'),
 })
 
 export type ChangeEvent = z.infer<typeof changeEvent>
 
-/** The wire shape of an activity: no row image, `data` only when given. */
-export function toChangeEvent(activity: Activity, data: unknown = activity.data): ChangeEvent {
-  const { row: _row, data: _data, ...message } = activity
-  return data === undefined ? message : { ...message, data: data as Record<string, unknown> }
+/** The wire shape of an activity: no row image; `data` (and `stx`) only when it has them. */
+export function toChangeEvent(activity: Activity): ChangeEvent {
+  const { row: _row, data, stx, ...message } = activity
+  if (data === undefined) return message
+  return stx === undefined ? { ...message, data: data as Record<string, unknown> } : { ...message, data: data as Record<string, unknown>, stx }
 }
 
 /** The most activities one ingest message may carry; larger transactions go in several. */

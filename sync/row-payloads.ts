@@ -1,5 +1,6 @@
 import pg from 'pg'
 import type { AnyEntity } from '../entities/definition.js'
+import { stxOf } from '../entities/field-versions.js'
 import { type Activity, type ActivityRow, type RowImage, toActivity } from './activity.js'
 
 /** Column → type OID of one table of the `public` schema (from the catalog). */
@@ -30,7 +31,8 @@ function asDriverValue(type: number | undefined, value: unknown): unknown {
  * Turns activities read from the change log into what streams send: each row image of a
  * registered entity read back with the column types of its table (read once per table, again
  * when a row shows a column added since), and, for a create or update, the entity's DTO: the
- * event's `data` (SPEC §7). Types this instance has no declaration of get no `data`.
+ * event's `data` (SPEC §7), with `stx` for entities with field versions. Types this instance has
+ * no declaration of get no `data`.
  */
 export class RowPayloads {
   private readonly columns = new Map<string, Promise<Map<string, number>>>()
@@ -58,7 +60,9 @@ export class RowPayloads {
         types.set(entity.table, columns)
       }
       activity.row = revive(activity.row!, columns)
-      if (activity.action !== 'delete') activity.data = this.dto(entity, activity)
+      if (activity.action === 'delete') continue
+      activity.data = this.dto(entity, activity)
+      activity.stx = stxOf(entity, activity.row)
     }
     return activities
   }

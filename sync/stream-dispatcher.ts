@@ -116,9 +116,9 @@ export class StreamDispatcher {
     if (visibility === 'shown') {
       return activity.data === undefined || (activity.row && this.deps.isPublicRow(activity.entityType, activity.row))
         ? activity
-        : { ...activity, data: undefined }
+        : { ...activity, data: undefined, stx: undefined }
     }
-    if (visibility === 'left') return { ...activity, action: 'delete', changedFields: null, data: undefined }
+    if (visibility === 'left') return { ...activity, action: 'delete', changedFields: null, data: undefined, stx: undefined }
     return undefined
   }
 

@@ -620,6 +620,23 @@ export interface components {
     schemas: {
         /**
          * @example {
+         *       "mutationId": "0195f3c1-7a40-7c2e-9b1d-3f0e8a6d2c11",
+         *       "sourceId": "phone-7f3a",
+         *       "fieldVersions": {
+         *         "title": 4,
+         *         "status": 2
+         *       }
+         *     }
+         */
+        StxInput: {
+            mutationId: string | null;
+            sourceId: string | null;
+            fieldVersions: {
+                [key: string]: number;
+            };
+        };
+        /**
+         * @example {
          *       "id": "737f4033-3abd-412f-b070-af75aa991fa3",
          *       "email": "kelsi_koss91@yahoo.com",
          *       "name": "Kelsi Koss",
@@ -694,6 +711,8 @@ export interface components {
             data?: {
                 [key: string]: unknown;
             };
+            /** @description with `data`, for entities with field versions: the mutation that made the change and the versions of the fields after it */
+            stx?: components["schemas"]["StxInput"];
         };
         StreamFrameInput: {
             /** @constant */
@@ -951,6 +970,23 @@ export interface components {
         };
         /**
          * @example {
+         *       "mutationId": "0195f3c1-7a40-7c2e-9b1d-3f0e8a6d2c11",
+         *       "sourceId": "phone-7f3a",
+         *       "fieldVersions": {
+         *         "title": 4,
+         *         "status": 2
+         *       }
+         *     }
+         */
+        Stx: {
+            mutationId: string | null;
+            sourceId: string | null;
+            fieldVersions: {
+                [key: string]: number;
+            };
+        };
+        /**
+         * @example {
          *       "id": "737f4033-3abd-412f-b070-af75aa991fa3",
          *       "email": "kelsi_koss91@yahoo.com",
          *       "name": "Kelsi Koss",
@@ -1025,6 +1061,8 @@ export interface components {
             data?: {
                 [key: string]: unknown;
             };
+            /** @description with `data`, for entities with field versions: the mutation that made the change and the versions of the fields after it */
+            stx?: components["schemas"]["Stx"];
         };
         StreamFrame: {
             /** @constant */

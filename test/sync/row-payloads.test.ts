@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { createKysely, createPool } from '../../db/connection.js'
 import { defaultRoleNames } from '../../db/role-names.js'
 import { type EntityRow, defineEntity } from '../../entities/definition.js'
-import { applyEntityIsolation } from '../../entities/isolation.js'
+import { applyEntityIsolation, applyFieldVersions } from '../../entities/isolation.js'
 import { type SignedIn, type Teardown, type TestDatabase, as, syncOptions, testDatabase } from '../helper.js'
 import { world } from '../routes/world.js'
 import { type StreamClient, openStream } from '../sse-client.js'
@@ -28,6 +28,20 @@ const memos = defineEntity({
   rules: { create: true, read: { ownedBy: 'created_by' }, update: { ownedBy: 'created_by' }, delete: true },
 })
 
+/** Cards for offline-first clients: field versions, stale writes refused. */
+interface CardRow extends EntityRow { title: string }
+const cards = defineEntity({
+  type: 'card',
+  table: 'cards',
+  dto: z.object({ id: z.uuid(), title: z.string() }).meta({ id: 'Card' }),
+  create: z.object({ title: z.string().min(1) }),
+  update: z.object({ title: z.string().min(1) }),
+  toDto: (row: CardRow) => ({ id: row.id, title: row.title }),
+  toColumns: (body: { title?: string }) => (body.title === undefined ? {} : { title: body.title }),
+  list: { sort: { createdAt: 'created_at' } },
+  fieldVersions: { onStale: 'reject' },
+})
+
 async function memoDatabase(t: Teardown): Promise<TestDatabase> {
   const database = await testDatabase(t)
   await sql`
@@ -38,6 +52,14 @@ async function memoDatabase(t: Teardown): Promise<TestDatabase> {
       created_at timestamptz not null default now(), updated_at timestamptz not null default now()
     )`.execute(database.superuser)
   await applyEntityIsolation(database.superuser, memos, defaultRoleNames)
+  await sql`
+    create table cards (
+      id uuid primary key default gen_random_uuid(), tenant_id text not null, organization_id uuid not null,
+      title text not null, created_by uuid references users (id) on delete set null,
+      created_at timestamptz not null default now(), updated_at timestamptz not null default now()
+    )`.execute(database.superuser)
+  await applyEntityIsolation(database.superuser, cards, defaultRoleNames)
+  await applyFieldVersions(database.superuser, cards)
   return database
 }
 
@@ -46,7 +68,7 @@ async function notifyWorld(t: Teardown, database: TestDatabase) {
   // The setting reaches sessions opened from now on: plain SQL writes go through a new pool.
   const psql = createKysely(createPool({ url: database.superuserUrl, max: 2 }))
   t.teardown(() => psql.destroy())
-  const w = await world(t, { ...syncOptions(database, 'notify'), entities: [memos] }, { database })
+  const w = await world(t, { ...syncOptions(database, 'notify'), entities: [memos, cards] }, { database })
   return { ...w, psql, baseUrl: await w.app.listen({ port: 0, host: '127.0.0.1' }) }
 }
 
@@ -57,7 +79,7 @@ for (const source of ['replication', 'notify'] as const) {
   t.test(`${source} source`, async (t) => {
     const database = await memoDatabase(t)
     const { app, baseUrl, users, orgs, psql } = source === 'replication'
-      ? { ...await syncWorld(t, { entities: [memos] }, { database }), psql: database.superuser }
+      ? { ...await syncWorld(t, { entities: [memos, cards] }, { database }), psql: database.superuser }
       : await notifyWorld(t, database)
     const stream = async (who: SignedIn | undefined, path: string, from: string) => {
       const client = await openStream(`${baseUrl}${path}`, { ...(who ? { cookie: who.cookie } : {}), 'last-event-id': from })
@@ -127,6 +149,21 @@ for (const source of ['replication', 'notify'] as const) {
       const later = await ok(await as(app, users.alice)('POST', '/aaaaaa/org-x/memos', { body: 'after the promotion' }), 201)
       await waitFor(daveLive, later.id as string, 1)
       t.same(of(daveLive, later.id as string).map((c) => c.data), [withoutCan(later)], 'an admin now: the memo and its data')
+    })
+
+    t.test('field versions: events carry stx beside data, as the API answered it', async (t) => {
+      const alice = as(app, users.alice)
+      const before = app.activityBus!.cursor
+      const live = await stream(users.alice, '/entities/app/stream', 'now')
+      const created = await ok(await alice('POST', '/aaaaaa/org-x/cards', { title: 'Offline', stx: { mutationId: 'm-1', sourceId: 'phone' } }), 201)
+      const id = created.id as string
+      const updated = await ok(await alice('PUT', `/aaaaaa/org-x/cards/${id}`, { title: 'Synced', stx: { mutationId: 'm-2', sourceId: 'laptop', baseVersions: { title: 1 } } }), 200)
+      await waitFor(live, id, 2)
+      t.same(of(live, id).map((c) => c.stx), [created.stx, updated.stx], 'each event: the mutation and the versions after it')
+      t.same(of(live, id).map((c) => (c.stx as { sourceId: string }).sourceId), ['phone', 'laptop'], 'a client recognises its own echo')
+      t.same(of(live, id).map((c) => c.data), [{ id, title: 'Offline' }, { id, title: 'Synced' }], 'data is the DTO without can or stx')
+      const replay = await stream(users.alice, '/entities/app/stream', before)
+      t.same(of(replay, id).map((c) => c.stx), [created.stx, updated.stx], 'replayed too')
     })
 
     t.test('public stream: data only of a row that was public at that change', async (t) => {
