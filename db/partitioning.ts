@@ -28,8 +28,8 @@ export interface ManagedTable {
 export function managedTables(options: PartitioningOptions | false): ManagedTable[] {
   if (!options) return []
   const periods: Array<[PartitionableTable, 'daily' | 'monthly' | false]> = [['activities', options.activities], ['sessions', options.sessions]]
-  return periods.flatMap(([table, period]) => period
-    ? [{ table, ...partitionable[table], period: period === 'daily' ? 'day' : 'month' } as ManagedTable]
+  return periods.flatMap(([table, period]): ManagedTable[] => period
+    ? [{ table, ...partitionable[table], period: period === 'daily' ? 'day' : 'month' }]
     : [])
 }
 

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { type Kysely, sql } from 'kysely'
+import pg from 'pg'
 import t from 'tap'
 import { v7 as uuid } from 'uuid'
 import type { PartitioningOptions } from '../../config/options.js'
@@ -8,6 +9,7 @@ import { createKysely, createPool } from '../../db/connection.js'
 import { partitionOnInstall } from '../../db/partitioning.js'
 import { withContext } from '../../db/rls.js'
 import type { DB } from '../../db/schema.js'
+import { invalidationChannel } from '../../sync/activity.js'
 import { cursorOf } from '../../sync/changes.js'
 import { persistTransaction } from '../../sync/persist.js'
 import { type TestDatabase, type Teardown, as, build, eventually, syncOptions, testDatabase } from '../helper.js'
@@ -85,6 +87,26 @@ t.test('fresh install with the option', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: '/me', headers: { cookie } })).statusCode, 200)
   t.equal((await as(app, { cookie, user: res.json().user })('POST', '/auth/sign-out')).statusCode, 204)
   t.equal((await db.superuser.selectFrom('sessions').select('id').execute()).length, 0)
+})
+
+t.test('shortening a session across a partition boundary still notifies its revocation', async (t) => {
+  const db = await partitionedDatabase(t)
+  const seed = await seedTenants(db.superuser)
+  await db.superuser.insertInto('sessions').values({
+    id: uuid(), secret: 'far', user_id: seed.users.alice, expires_at: new Date(Date.now() + 60 * day), user_agent: null, ip: null,
+  }).execute()
+  const listener = new pg.Client({ connectionString: db.superuserUrl })
+  await listener.connect()
+  t.teardown(() => listener.end())
+  const notices: string[] = []
+  listener.on('notification', (n) => { notices.push(n.payload ?? '') })
+  await listener.query(`listen ${invalidationChannel}`)
+  const { rows: [moved] } = await sql<{ from: string; to: string }>`
+    with old as (select tableoid::regclass::text as part from sessions where secret = 'far')
+    update sessions set expires_at = now() + interval '1 hour' where secret = 'far'
+    returning (select part from old) as from, tableoid::regclass::text as to`.execute(db.superuser)
+  t.not(moved?.from, moved?.to, 'the row moved to another partition (a delete and an insert)')
+  await eventually(() => notices.includes('session:far'), 5_000, 'the revocation notice')
 })
 
 t.test('the option on a database whose tables are not partitioned refuses to boot, naming the command', async (t) => {
