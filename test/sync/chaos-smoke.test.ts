@@ -7,6 +7,6 @@ import { testDatabase } from '../helper.js'
 // API process killed with SIGKILL and restarted under ~20 writes/s (notify source, so no
 // cluster-wide replication slot on the shared PostgreSQL).
 const db = await testDatabase(t)
-const world = await ChaosWorld.start('notify', { name: db.name, admin: db.superuserUrl, runtime: db.runtimeUrl, cdc: db.cdcUrl }, 1)
+const world = await ChaosWorld.start('notify', { name: db.name, admin: db.superuserUrl, runtime: db.runtimeUrl, cdc: db.cdcUrl }, { users: 1 })
 t.teardown(() => world.stop())
 await runFaults(t, world, undefined, { names: ['API SIGKILL'], calmMs: 1_500 })
