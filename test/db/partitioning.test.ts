@@ -3,6 +3,8 @@ import { type Kysely, sql } from 'kysely'
 import pg from 'pg'
 import t from 'tap'
 import { v7 as uuid } from 'uuid'
+import { loadEnv } from '../../config/env.js'
+import { partitioningFromEnv } from '../../config/env-options.js'
 import type { PartitioningOptions } from '../../config/options.js'
 import { checkCatalog } from '../../db/catalog.js'
 import { createKysely, createPool } from '../../db/connection.js'
@@ -58,6 +60,13 @@ t.test('off by default: plain tables, nothing installed, nothing registered', as
   t.equal(await relkind(db!, 'app.partitioned_tables'), undefined, 'no partition management')
   const ready = (await app.inject({ method: 'GET', url: '/ready' })).json()
   t.notOk('partitioning' in ready.checks, 'no readiness check')
+})
+
+t.test('PARTITIONING: the option from the environment; a bad value names the variable', async (t) => {
+  t.equal(partitioningFromEnv(loadEnv({})), false, 'off by default')
+  t.same(partitioningFromEnv(loadEnv({ PARTITIONING: 'activities:monthly' })), { activities: 'monthly', sessions: false })
+  t.same(partitioningFromEnv(loadEnv({ PARTITIONING: 'activities:daily,sessions:monthly' })), options)
+  t.throws(() => loadEnv({ PARTITIONING: 'sessions:daily' }), /PARTITIONING: must be off or activities:<daily\|monthly>/)
 })
 
 t.test('fresh install with the option', async (t) => {
