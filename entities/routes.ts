@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { type Generated, type Kysely, sql } from 'kysely'
 import { v7 as uuid } from 'uuid'
@@ -131,25 +131,40 @@ export function registerEntityRoutes(fastify: FastifyInstance, definition: AnyEn
     return { items: rows.map((row, i) => present(row, cans[i]!)), total }
   })
 
+  // A cached row is the same object on every hit: what `present` makes of it is made once (`can` is the caller's).
+  const presented = new WeakMap<AnyRow, z.infer<typeof withCan>>()
+  const answerRead = (request: FastifyRequest, reply: FastifyReply, row: AnyRow | undefined, source: string) => {
+    reply.header('x-cache', source)
+    const organization = request.organization!
+    if (!row || row.organization_id !== organization.id) throw entityNotFound(definition)
+    const can = getAllowedActions(subjectOf(request), ref(row))
+    if (!can.read) throw entityNotFound(definition)
+    let shown = presented.get(row)
+    if (!shown) {
+      shown = present(row, can)
+      presented.set(row, shown)
+    }
+    return { ...shown, can }
+  }
+
   // The hot read (SPEC §9): served from the entity cache when it is on (and the entity did not
   // opt out), re-authorized on every hit; a miss runs one query in the caller's RLS context,
   // shared by concurrent identical reads.
   app.get(`${path}/:id`, {
     config: { ...config, rlsTransaction: false },
     schema: { tags, summary: `Read a ${entityType}`, params: entityParams, response: { 200: withCan, ...guardErrors, 404: errorOf(`${entityType}_not_found`) } },
-  }, async (request, reply) => {
+  }, (request, reply) => {
+    const cache = useCache ? fastify.entityCache : null
+    // A hit answers synchronously: no promise, no microtask.
+    const hit = cache?.cached(entityType, request.params.id) as AnyRow | undefined
+    if (hit) return answerRead(request, reply, hit, 'HIT')
     const organization = request.organization!
     const load = () => withContext(fastify.db, request.rlsContext!, (trx) => findOne(trx, organization.id, request.params.id))
-    const cache = useCache ? fastify.entityCache : null
     // Only callers of the same organization share a query: they all see the same rows.
-    const { row, source } = cache
-      ? await cache.read(entityType, request.params.id, organization.id, load) as { row: AnyRow | undefined; source: string }
-      : { row: await load(), source: 'MISS' }
-    reply.header('x-cache', source)
-    if (!row || row.organization_id !== organization.id) throw entityNotFound(definition)
-    const can = getAllowedActions(subjectOf(request), ref(row))
-    if (!can.read) throw entityNotFound(definition)
-    return present(row, can)
+    const read = cache
+      ? cache.readThrough(entityType, request.params.id, organization.id, load) as Promise<{ row: AnyRow | undefined; source: string }>
+      : load().then((row) => ({ row, source: 'MISS' }))
+    return read.then(({ row, source }) => answerRead(request, reply, row, source))
   })
 
   app.put(`${path}/:id`, {

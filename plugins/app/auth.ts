@@ -159,19 +159,20 @@ export default fp(async (fastify) => {
         reject(reply, 'session_expired', 'Session has expired, sign in again')
       })
     }
-    const admit = (admitted: SessionWithUser) => {
-      request.user = admitted.user
-      request.session = admitted.session
-      request.isSystemAdmin = admitted.isSystemAdmin
-    }
-    if (expiresAt.getTime() - now >= sessionTtlMs - extendAfterMs) return admit(found)
+    if (expiresAt.getTime() - now >= sessionTtlMs - extendAfterMs) return admit(request, found)
     const extended = new Date(now + sessionTtlMs)
     return extendSession(fastify.db, found.session.id, extended).then(() => {
       const renewed = { ...found, session: { ...found.session, expires_at: extended } }
       fastify.lookups.sessions.set(`session:${hash}`, renewed)
       reply.setCookie(sessionCookie, token, { ...cookieOptions, expires: extended })
-      admit(renewed)
+      admit(request, renewed)
     })
+  }
+
+  function admit(request: FastifyRequest, { user, session, isSystemAdmin }: SessionWithUser): void {
+    request.user = user
+    request.session = session
+    request.isSystemAdmin = isSystemAdmin
   }
 
   fastify.decorate('auth', {

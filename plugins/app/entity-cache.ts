@@ -27,9 +27,18 @@ export class EntityCache {
 
   /** The cached row, or `load`'s; callers of one `scope` (organization) share a query in flight. */
   async read(entityType: string, id: string, scope: string, load: () => Promise<CachedEntity | undefined>): Promise<{ row: CachedEntity | undefined; source: CacheSource }> {
+    const cached = this.cached(entityType, id)
+    return cached ? { row: cached, source: 'HIT' } : this.readThrough(entityType, id, scope, load)
+  }
+
+  /** The cached row, synchronously (a hot read answers without a promise). */
+  cached(entityType: string, id: string): CachedEntity | undefined {
+    return this.cache.get(entityKey(entityType, id))
+  }
+
+  /** The miss path of `read`: `load`'s row, remembered unless a write intervened. */
+  async readThrough(entityType: string, id: string, scope: string, load: () => Promise<CachedEntity | undefined>): Promise<{ row: CachedEntity | undefined; source: CacheSource }> {
     const key = entityKey(entityType, id)
-    const cached = this.cache.get(key)
-    if (cached) return { row: cached, source: 'HIT' }
     const generation = this.generation
     const flight = this.flights
       ? await this.flights.run(`${key}@${scope}#${generation}`, load)

@@ -76,26 +76,35 @@ function then<T>(value: T | Promise<T>, fn: (value: T) => void | Promise<void>):
  * A route's guards as one callback hook, run in order: synchronous guards run without a promise
  * or a microtask each; a guard's promise (a look-up that missed its cache) is awaited before the next.
  */
-function chainHook(chain: ReadonlyArray<(request: FastifyRequest, reply: FastifyReply) => void | Promise<void>>): onRequestHookHandler {
+function chainHook(chain: readonly GuardFn[]): onRequestHookHandler {
   return function guardChain(request, reply, done) {
-    let at = 0
-    const next = (): void => {
-      try {
-        while (at < chain.length) {
-          const pending = chain[at++]!(request, reply)
-          if (pending) {
-            pending.then(next, done)
-            return
-          }
-        }
-      } catch (error) {
-        done(error as FastifyError)
+    runChain(chain, 0, request, reply, done)
+  }
+}
+
+// Module-level (no closure made per request: under tsx every named closure also costs a `__name` call).
+function runChain(chain: readonly GuardFn[], from: number, request: FastifyRequest, reply: FastifyReply, done: (err?: FastifyError) => void): void {
+  try {
+    for (let at = from; at < chain.length; at++) {
+      const pending = chain[at]!(request, reply)
+      if (pending) {
+        pending.then(() => runChain(chain, at + 1, request, reply, done), done)
         return
       }
-      done()
     }
-    next()
+  } catch (error) {
+    done(error as FastifyError)
+    return
   }
+  done()
+}
+
+type GuardFn = (request: FastifyRequest, reply: FastifyReply) => void | Promise<void>
+
+/** The caller's membership of the organization `id`, from the tenant guard's subject. */
+function membershipIn(request: FastifyRequest, id: string): UserMembership | null {
+  for (const m of request.subject!.memberships) if (m.organizationId === id) return m
+  return null
 }
 
 const param = (request: FastifyRequest, name: string): string | undefined =>
@@ -141,9 +150,34 @@ export default fp(async (fastify) => {
     return memberships.get(userId) ?? memberships.load(userId, () => membershipsOfUser(fastify.db, userId)).then((all) => all ?? [])
   }
 
+  function admitTenant(request: FastifyRequest, tenant: Tenant, all: UserMembership[]): void {
+    const memberships = all.filter((m) => m.tenantId === tenant.id)
+    // In single-tenant mode every user belongs to the one tenant; in multi mode a membership is needed.
+    if (tenancy === 'multi' && memberships.length === 0 && !request.isSystemAdmin) {
+      throw new AppError(403, 'forbidden', 'warn', { message: 'No access to this tenant', entityType: 'tenant' })
+    }
+    if (tenant.status !== 'active') {
+      throw new AppError(403, 'tenant_suspended', 'warn', { message: `Tenant is ${tenant.status}`, entityType: 'tenant' })
+    }
+    const user = request.user!
+    request.tenant = tenant
+    request.subject = { userId: user.id, isSystemAdmin: request.isSystemAdmin, memberships }
+    request.rlsContext = { kind: 'tenant', tenantId: tenant.id, userId: user.id }
+  }
+
+  function admitOrganization(request: FastifyRequest, organization: Organization | undefined): void {
+    if (!organization) throw new AppError(404, 'organization_not_found', 'info', { message: 'Organization not found', entityType: 'organization' })
+    const membership = membershipIn(request, organization.id)
+    if (!membership && !request.isSystemAdmin) {
+      throw new AppError(403, 'forbidden', 'warn', { message: 'Not a member of this organization', entityType: 'organization' })
+    }
+    request.organization = organization
+    request.membership = membership
+  }
+
   // Each guard is synchronous when what it needs is cached, and returns a promise only when it
   // must read: a cached authenticated read runs its whole chain without a promise.
-  const guards: Record<Guard, (request: FastifyRequest, reply: FastifyReply) => void | Promise<void>> = {
+  const guards: Record<Guard, GuardFn> = {
     public(request) {
       if (param(request, 'tenantId') === undefined) return
       if (!publicAccess) throw new AppError(404, 'route_not_found', 'info', { message: 'Public access is disabled' })
@@ -158,44 +192,20 @@ export default fp(async (fastify) => {
       if (!request.isSystemAdmin) throw new AppError(403, 'no_sysadmin', 'warn', { message: 'System admins only' })
     },
     tenant(request) {
-      const user = request.user!
-      const admit = (tenant: Tenant, all: UserMembership[]) => {
-        const memberships = all.filter((m) => m.tenantId === tenant.id)
-        // In single-tenant mode every user belongs to the one tenant; in multi mode a membership is needed.
-        if (tenancy === 'multi' && memberships.length === 0 && !request.isSystemAdmin) {
-          throw new AppError(403, 'forbidden', 'warn', { message: 'No access to this tenant', entityType: 'tenant' })
-        }
-        if (tenant.status !== 'active') {
-          throw new AppError(403, 'tenant_suspended', 'warn', { message: `Tenant is ${tenant.status}`, entityType: 'tenant' })
-        }
-        request.tenant = tenant
-        request.subject = { userId: user.id, isSystemAdmin: request.isSystemAdmin, memberships }
-        request.rlsContext = { kind: 'tenant', tenantId: tenant.id, userId: user.id }
-      }
-      return then(tenantOf(request), (tenant) => then(membershipsOf(user.id), (all) => admit(tenant, all)))
+      return then(tenantOf(request), (tenant) => then(membershipsOf(request.user!.id), (all) => admitTenant(request, tenant, all)))
     },
     org(request) {
       const idOrSlug = param(request, 'orgId') ?? param(request, 'idOrSlug') ?? ''
       const tenant = request.tenant!
       const cacheKey = `${tenant.id}:${idOrSlug}`
-      const memberOf = (id: string) => request.subject!.memberships.find((m) => m.organizationId === id) ?? null
-      const admit = (organization: Organization | undefined) => {
-        if (!organization) throw new AppError(404, 'organization_not_found', 'info', { message: 'Organization not found', entityType: 'organization' })
-        const membership = memberOf(organization.id)
-        if (!membership && !request.isSystemAdmin) {
-          throw new AppError(403, 'forbidden', 'warn', { message: 'Not a member of this organization', entityType: 'organization' })
-        }
-        request.organization = organization
-        request.membership = membership
-      }
       const cached = fastify.lookups.organizations.get(cacheKey)
       // A cached organization is only used for its members and system admins: anyone else goes
       // to the database, where RLS decides whether it even exists for them.
-      if (cached && (memberOf(cached.id) || request.isSystemAdmin)) return admit(cached)
+      if (cached && (membershipIn(request, cached.id) || request.isSystemAdmin)) return admitOrganization(request, cached)
       return withContext(fastify.db, request.rlsContext!, (trx) =>
         findOrganization(trx, tenant.id, uuidPattern.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug })).then((organization) => {
         if (organization) fastify.lookups.organizations.set(cacheKey, organization)
-        admit(organization)
+        admitOrganization(request, organization)
       })
     },
     crossTenant(request) {
