@@ -12,14 +12,17 @@ declare module 'fastify' {
     cdcIngest?: {
       /** CDC workers connected right now. */
       connections(): number
+      /** Takes a worker's WebSocket: batches in, acks out, pings to keep it honest. */
+      accept(socket: WebSocket): void
     }
   }
 }
 
 /**
- * `/internal/cdc` (SPEC §8): the CDC worker announces each committed batch; the API validates
- * the message, has the ActivityBus read the change log, and acknowledges. A malformed message
- * gets an error reply and the connection stays open for good ones. Pings keep it honest.
+ * The CDC ingest (SPEC §8), served at `/internal/cdc`: the CDC worker announces each committed
+ * batch; the API validates the message, has the ActivityBus read the change log, and
+ * acknowledges. A malformed message gets an error reply and the connection stays open for good
+ * ones. Pings keep it honest. Also the worker's health (from its slot) for /ready and /metrics.
  */
 export default fp(async (fastify) => {
   const { sync } = fastify.config
@@ -50,7 +53,6 @@ export default fp(async (fastify) => {
     dispatchLag.set(Math.max(0, (Date.now() - Date.parse(activity.createdAt)) / 1000))
   })
 
-  fastify.decorate('cdcIngest', { connections: () => sockets.size })
 
   // This instance's readiness is its own feed (the activity-bus check): the worker may push to
   // another instance. A worker that is down delays changes on every instance alike, so it fails
@@ -70,11 +72,8 @@ export default fp(async (fastify) => {
     return { slot: sync.slot, workerActive: slot?.active ?? false, lagBytes: slot?.lagBytes ?? null, retainedBytes: slot?.retainedBytes ?? null, workersConnectedHere: sockets.size }
   })
 
-  fastify.get('/internal/cdc', {
-    websocket: true,
-    config: { guards: ['cdcSecret'], rlsTransaction: false },
-    schema: { hide: true },
-  }, (socket) => {
+  /** Serves one worker's WebSocket (the route is routes/internal/cdc.ts). */
+  const accept = (socket: WebSocket): void => {
     sockets.add(socket)
     connects.inc()
     let alive = true
@@ -125,9 +124,11 @@ export default fp(async (fastify) => {
         socket.send(JSON.stringify({ type: 'error', error: 'internal_error', batchId: batch.batchId }))
       }
     })
-  })
+  }
+
+  fastify.decorate('cdcIngest', { connections: () => sockets.size, accept })
 
   fastify.addHook('preClose', async () => {
     for (const socket of sockets) socket.close(1001, 'server shutting down')
   })
-}, { name: 'cdc-ingest', dependencies: ['config', 'db', 'activity-bus', 'metrics', 'readiness', 'websocket', 'guards'] })
+}, { name: 'cdc-ingest', dependencies: ['config', 'db', 'activity-bus', 'metrics', 'readiness'] })
