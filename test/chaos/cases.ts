@@ -8,11 +8,16 @@ export interface ChaosCase extends CasePlan {
   check?: (t: Test, result: CaseResult) => void
 }
 
-/** The longest an API may take to exit on SIGTERM with 100 open streams (it allows itself 10 s). */
+/** The longest an API may take to exit on SIGTERM with its streams open (it allows itself 10 s). */
 const sigtermExitBoundMs = 15_000
 
+export interface MatrixOptions {
+  /** Open streams of the SIGTERM case (100 in the matrix); the world needs a user per 20. */
+  streams?: number
+}
+
 /** The faults of the matrix, each returning once the system is healed; `undefined` where one does not apply. */
-export function faults(world: ChaosWorld, cluster: OwnCluster | undefined): Record<string, ChaosCase | undefined> {
+export function faults(world: ChaosWorld, cluster: OwnCluster | undefined, { streams = 100 }: MatrixOptions = {}): Record<string, ChaosCase | undefined> {
   const replication = world.source === 'replication'
   const postgres = (mode: 'fast' | 'immediate') => cluster && {
     fault: async () => {
@@ -42,10 +47,10 @@ export function faults(world: ChaosWorld, cluster: OwnCluster | undefined): Reco
     } : undefined,
     'API SIGKILL': { fault: killApi },
     // The API the worker pushes to dies; readers on another instance follow through NOTIFY.
-    'API SIGKILL, readers on another instance': world.instances > 1 ? { fault: killApi, instanceOf: () => 1 } : undefined,
-    // 100 streams (system admins, 20 at most per user) on the API that gets SIGTERM.
-    'API SIGTERM with 100 streams': {
-      readers: 100,
+    'API SIGKILL (readers on another instance)': world.instances > 1 ? { fault: killApi, instanceOf: () => 1 } : undefined,
+    // Streams of system admins (20 at most per user) on the API that gets SIGTERM.
+    [`API SIGTERM with ${streams} streams`]: {
+      readers: streams,
       instanceOf: () => 0,
       fault: async () => {
         exit = await world.terminateApi()
@@ -86,10 +91,10 @@ export function assertReaders(t: Test, result: CaseResult): void {
  * Runs `names` (all applicable by default; `CHAOS_CASES=name,name` narrows a run) one after
  * another, asserting per reader, and prints the fault table.
  */
-export async function runFaults(t: Test, world: ChaosWorld, cluster: OwnCluster | undefined, options: { names?: string[]; calmMs?: number } = {}): Promise<void> {
+export async function runFaults(t: Test, world: ChaosWorld, cluster: OwnCluster | undefined, options: MatrixOptions & { names?: string[]; calmMs?: number } = {}): Promise<void> {
   const results: CaseResult[] = []
   const chosen = process.env.CHAOS_CASES?.split(',').map((name) => name.trim())
-  for (const [name, chaosCase] of Object.entries(faults(world, cluster))) {
+  for (const [name, chaosCase] of Object.entries(faults(world, cluster, options))) {
     if (!chaosCase || (options.names && !options.names.includes(name)) || (chosen && !chosen.includes(name))) continue
     await t.test(`${world.source}: ${name}`, async (t) => {
       const result = await world.runCase(name, { calmMs: options.calmMs, ...chaosCase })
