@@ -419,8 +419,10 @@ export function faultTable(results: CaseResult[]): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ]
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
-  const span = (values: number[], show: (value: number) => string) =>
-    Math.min(...values) === Math.max(...values) ? show(values[0]!) : `${show(Math.min(...values))}–${show(Math.max(...values))}`
+  const span = (values: number[], show: (value: number) => string) => {
+    const [low, high] = [show(Math.min(...values)), show(Math.max(...values))]
+    return low === high ? low : `${low}–${high}`
+  }
   for (const result of results) {
     const groups = result.readers.length <= 4 ? result.readers.map((r, i) => ({ label: `${i + 1} (${r.instance + 1})`, readers: [r] })) : [{ label: `each of ${result.readers.length}`, readers: result.readers }]
     for (const { label, readers } of groups) {
