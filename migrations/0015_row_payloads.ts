@@ -11,7 +11,8 @@ const safeSearchPath = sql.raw('set search_path = pg_catalog, public, pg_temp')
  * (an invitation row holds its token's hash) record none.
  * - the CDC worker writes it from the row image of the WAL (sync/persist.ts);
  * - the notify source records it in the outbox (`app.record_change` as in 0014, `app.sequence_outbox`
- *   as in 0014, each with the one column more).
+ *   as in 0014, each with the one column more); `changed_fields` leaves out the bookkeeping columns
+ *   of field versions (`stx_*`, entities/field-versions.ts) as it does `updated_at`.
  */
 export function rowPayloads() {
   return {
@@ -37,7 +38,8 @@ export function rowPayloads() {
           if tg_op = 'UPDATE' then
             select array_agg(app.camel(n.key) order by n.key) into changed
             from jsonb_each(to_jsonb(new)) n
-            where n.key <> 'updated_at' and n.value is distinct from (to_jsonb(old) -> n.key);
+            where n.key not in ('updated_at', 'stx_versions', 'stx_mutation_id', 'stx_source_id')
+              and n.value is distinct from (to_jsonb(old) -> n.key);
           end if;
           -- Tenants and organizations are their own scope; every other type is org-scoped.
           insert into activity_outbox (tenant_id, organization_id, user_id, entity_type, entity_id, action, changed_fields, left_public, row_data)

@@ -64,8 +64,8 @@ export class EntityTables {
 }
 
 const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
-// Bookkeeping columns are not "changes" a client acts on.
-const ignored = new Set(['updated_at'])
+// Bookkeeping columns are not "changes" a client acts on (field versions travel as `stx`).
+const ignored = new Set(['updated_at', 'stx_versions', 'stx_mutation_id', 'stx_source_id'])
 
 function changedColumns(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   return Object.keys(after)

@@ -162,6 +162,7 @@ for (const source of ['replication', 'notify'] as const) {
       t.same(of(live, id).map((c) => c.stx), [created.stx, updated.stx], 'each event: the mutation and the versions after it')
       t.same(of(live, id).map((c) => (c.stx as { sourceId: string }).sourceId), ['phone', 'laptop'], 'a client recognises its own echo')
       t.same(of(live, id).map((c) => c.data), [{ id, title: 'Offline' }, { id, title: 'Synced' }], 'data is the DTO without can or stx')
+      t.same(of(live, id)[1]!.changedFields, ['title'], 'changedFields: the author\'s columns, not the version bookkeeping')
       const replay = await stream(users.alice, '/entities/app/stream', before)
       t.same(of(replay, id).map((c) => c.stx), [created.stx, updated.stx], 'replayed too')
     })
