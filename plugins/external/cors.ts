@@ -5,7 +5,7 @@ import fp from 'fastify-plugin'
  * Response headers a browser on APP_URL may read (issue 14): cache source, idempotent replay,
  * when to retry after a 429/503, the request id that error bodies quote, and which list count was used.
  */
-const exposedHeaders = ['X-Cache', 'Idempotent-Replayed', 'Retry-After', 'X-Request-Id', 'Preference-Applied']
+const exposedHeaders = ['X-Cache', 'Idempotent-Replayed', 'Mutation-Replayed', 'Retry-After', 'X-Request-Id', 'Preference-Applied']
 
 /** CORS limited to APP_URL (SPEC §10); without APP_URL no cross-origin request is allowed. */
 export default fp(async (fastify) => {

@@ -4,7 +4,7 @@ import { build } from '../helper.js'
 // Browser code on APP_URL can read the headers it needs (issue 14): cache source, idempotent
 // replay, Retry-After and the request id, on simple requests and after a preflight.
 const appUrl = 'https://app.example.com'
-const exposed = ['x-cache', 'idempotent-replayed', 'retry-after', 'x-request-id', 'preference-applied']
+const exposed = ['x-cache', 'idempotent-replayed', 'mutation-replayed', 'retry-after', 'x-request-id', 'preference-applied']
 
 t.test('responses to APP_URL expose the headers browser code reads', async (t) => {
   const { app } = await build(t, { appUrl }, { database: false })
