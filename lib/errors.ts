@@ -103,6 +103,8 @@ export function fromFastifyError(error: FastifyError): AppError | undefined {
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const appError = fromFastifyError(error) ?? toAppError(error)
   request.log.info({ type: appError.type }, 'request rejected')
+  // No onRequest hook runs before routing: the headers every response carries are set here.
+  reply.headers({ ...reply.server.securityHeaders?.(request), 'x-request-id': request.id })
   reply.code(appError.status).send(errorBody(appError, request.id))
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import helmet from 'helmet'
 
@@ -25,11 +26,20 @@ export default fp(async (fastify) => {
     contentSecurityPolicy: { directives: { ...directives, upgradeInsecureRequests: null } },
     strictTransportSecurity: false,
   }))
+  const securityHeaders = (request: FastifyRequest) => request.protocol === 'https' ? overHttps : overHttp
+  fastify.decorate('securityHeaders', securityHeaders)
   fastify.addHook('onRequest', (request, reply, done) => {
-    reply.headers(request.protocol === 'https' ? overHttps : overHttp)
+    reply.headers(securityHeaders(request))
     done()
   })
 }, { name: 'helmet', dependencies: ['config'] })
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The security headers of a response to `request` (for answers sent before any hook runs). */
+    securityHeaders?(request: FastifyRequest): Record<string, string>
+  }
+}
 
 /** The headers a helmet middleware sets (it also removes X-Powered-By, which nothing here sets). */
 function headersOf(middleware: ReturnType<typeof helmet>): Record<string, string> {
