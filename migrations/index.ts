@@ -14,8 +14,8 @@ import { entityPlatform } from './0011_entity_platform.js'
 import { notifyCursor } from './0012_notify_cursor.js'
 import { entityCounts } from './0013_entity_counts.js'
 import { publicTransitions } from './0014_public_transitions.js'
-import { fieldVersions } from './0017_field_versions.js'
 import { rowPayloads } from './0015_row_payloads.js'
+import { fieldVersions } from './0017_field_versions.js'
 
 /**
  * Every migration, in order. Migrations are functions of the role names so grants follow the
@@ -37,7 +37,7 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
     '0012_notify_cursor': notifyCursor(roles),
     '0013_entity_counts': entityCounts(roles),
     '0014_public_transitions': publicTransitions(roles),
-    '0017_field_versions': fieldVersions(roles),
     '0015_row_payloads': rowPayloads(),
+    '0017_field_versions': fieldVersions(roles),
   }
 }
