@@ -1,6 +1,7 @@
 import type { MembershipRole } from '../db/schema.js'
 import type { MemberRule } from '../entities/definition.js'
 import type { Activity } from './activity.js'
+import { coreTableTypes } from './changes.js'
 import type { SseConnection } from './sse-connection.js'
 
 /** A signed-in user's stream and what they may read, kept current by membership events. */
@@ -14,6 +15,18 @@ export interface Subscriber {
 
 /** What a plain member may read of an entity type (its declared `rules.read`; `true` for Strata's own types). */
 export type ReadRules = (entityType: string) => MemberRule
+
+const coreTypes = new Set(Object.values(coreTableTypes))
+
+/**
+ * The read rule of a type as this instance knows it: its declaration's (`true` by default), `true`
+ * for Strata's own types, and admins only (`false`) for a type it has no declaration of (an
+ * entity another instance registers): its rule may hide rows from members, even their ids.
+ */
+export function readRuleOf(entityType: string, declaration: { rules?: { read: MemberRule } } | undefined): MemberRule {
+  if (declaration) return declaration.rules?.read ?? true
+  return coreTypes.has(entityType)
+}
 
 const add = <K, V>(map: Map<K, Set<V>>, key: K, value: V) => {
   const set = map.get(key) ?? new Set<V>()

@@ -5,6 +5,7 @@ import { withContext } from '../../db/rls.js'
 import type { ActivityRow } from '../../sync/activity.js'
 import { PublicEntityTables } from '../../sync/public-entities.js'
 import { StreamDispatcher } from '../../sync/stream-dispatcher.js'
+import { readRuleOf } from '../../sync/subscriber-registry.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,7 +34,7 @@ export default fp(async (fastify) => {
       return rowPayloads.toActivities(rows)
     },
     publicEntities,
-    readRule: (type) => fastify.entities.get(type)?.rules?.read ?? true,
+    readRule: (type) => readRuleOf(type, fastify.entities.get(type)),
     isPublicRow: (type, row) => fastify.entities.get(type)?.publicRead?.matches(row) ?? false,
     tenantStatus: {
       inactive: async () => (await db.selectFrom('tenants').select('id').where('status', '!=', 'active').execute()).map((t) => t.id),
