@@ -1,6 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import autocannon from 'autocannon'
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../db/schema.js'
 
 /** One line of a results table (a measurement that is not itself a target). */
 export interface Row {
@@ -96,6 +98,24 @@ export async function settle(pid: number, timeoutMs = 60_000): Promise<void> {
     await sleep(300)
     if ((await cpuMicros(pid)) - before < 15_000) return
   }
+}
+
+/**
+ * Waits until the CDC worker has confirmed everything written so far (its slot's confirmed
+ * position reaches the current WAL position), then until `pid` is idle. A server still digesting
+ * a bulk seed between two idle moments would otherwise be measured while it works.
+ */
+export async function settleCdc(admin: Kysely<DB>, pid: number, timeoutMs = 300_000, slot = 'strata_slot'): Promise<number> {
+  const started = Date.now()
+  const { lsn: target } = await sql<{ lsn: string }>`select pg_current_wal_lsn()::text as lsn`.execute(admin).then((r) => r.rows[0]!)
+  while (Date.now() - started < timeoutMs) {
+    const { rows } = await sql<{ behind: string | null }>`select pg_wal_lsn_diff(${target}::pg_lsn, confirmed_flush_lsn)::text as behind
+      from pg_replication_slots where slot_name = ${slot}`.execute(admin)
+    if (rows.length === 0 || Number(rows[0]!.behind ?? 0) <= 0) break
+    await sleep(250)
+  }
+  await settle(pid, timeoutMs)
+  return Date.now() - started
 }
 
 export interface LoadResult {
