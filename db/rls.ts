@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { CompiledQuery, type Kysely, sql } from 'kysely'
 import pg from 'pg'
 import { deferrable } from './connection.js'
 import type { DB } from './schema.js'
@@ -42,6 +42,9 @@ export async function setContext(trx: ScopedDb, context: RlsContext): Promise<vo
   await sql.raw(contextStatement(context)).execute(trx)
 }
 
+const commit = CompiledQuery.raw('commit')
+const rollback = CompiledQuery.raw('rollback')
+
 /**
  * Runs `work` in one transaction in `context`. BEGIN and the one `set_config` statement are one
  * simple-protocol query (the values are escaped literals), deferrable: on the runtime pool it
@@ -52,15 +55,16 @@ export async function withContext<T>(
   db: Kysely<DB>, context: RlsContext, work: (trx: ScopedDb) => Promise<T>, options: { readOnly?: boolean } = {},
 ): Promise<T> {
   return db.connection().execute(async (connection) => {
-    await sql.raw(deferrable(`begin${options.readOnly ? ' read only' : ''}; ${contextStatement(context)}`)).execute(connection)
+    // Compiled queries as they are sent: no query tree built and compiled for fixed statements.
+    await connection.executeQuery(CompiledQuery.raw(deferrable(`begin${options.readOnly ? ' read only' : ''}; ${contextStatement(context)}`)))
     let result: T
     try {
       result = await work(connection)
     } catch (error) {
-      await sql`rollback`.execute(connection).catch(() => {})
+      await connection.executeQuery(rollback).catch(() => {})
       throw error
     }
-    await sql`commit`.execute(connection)
+    await connection.executeQuery(commit)
     return result
   })
 }
