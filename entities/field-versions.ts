@@ -41,10 +41,24 @@ export type Stx = z.infer<typeof stxSchema>
 
 type Versions = Record<string, number>
 
-/** A row's `stx_versions`: jsonb as a driver or a row image gives it (object or JSON text). */
+/**
+ * A row's `stx_versions`: jsonb as a driver or a row image gives it (object or JSON text). Plain SQL
+ * can write any jsonb there: what is no object of integers reads as no versions (never a throw,
+ * which would stall every tenant's change events at that row), and the next versioned write
+ * starts them again.
+ */
 function versionsOf(row: Record<string, unknown>): Versions {
-  const value = row.stx_versions
-  return (typeof value === 'string' ? JSON.parse(value) : value ?? {}) as Versions
+  let value = row.stx_versions
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value)
+    } catch {
+      return {}
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {}
+  for (const version of Object.values(value)) if (!Number.isSafeInteger(version)) return {}
+  return value as Versions
 }
 
 /**

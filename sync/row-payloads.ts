@@ -61,8 +61,7 @@ export class RowPayloads {
       }
       activity.row = revive(activity.row!, columns)
       if (activity.action === 'delete') continue
-      activity.data = this.dto(entity, activity)
-      activity.stx = stxOf(entity, activity.row)
+      Object.assign(activity, this.payload(entity, activity))
     }
     return activities
   }
@@ -77,13 +76,14 @@ export class RowPayloads {
     return types
   }
 
-  private dto(entity: AnyEntity, activity: Activity): unknown {
+  /** The event's `data` and `stx`; none for a row image that does not fit (the change log must keep flowing). */
+  private payload(entity: AnyEntity, activity: Activity): Pick<Activity, 'data' | 'stx'> {
     try {
-      return entity.toDto(activity.row)
+      return { data: entity.toDto(activity.row), stx: stxOf(entity, activity.row!) }
     } catch (err) {
       // A row image its declaration cannot read (a column since renamed): the event goes without it.
       this.log.warn({ err, entityType: activity.entityType, cursor: activity.cursor }, 'a change\'s row image does not fit its entity\'s DTO')
-      return undefined
+      return {}
     }
   }
 }

@@ -167,6 +167,22 @@ for (const source of ['replication', 'notify'] as const) {
       t.same(of(replay, id).map((c) => c.stx), [created.stx, updated.stx], 'replayed too')
     })
 
+    t.test('field versions malformed with plain SQL: the event goes out with no versions, and the change log keeps flowing', async (t) => {
+      const alice = as(app, users.alice)
+      const live = await stream(users.alice, '/entities/app/stream', 'now')
+      const id = (await ok(await alice('POST', '/aaaaaa/org-x/cards', { title: 'Sound' }), 201)).id as string
+      // A jsonb string that is no JSON text, then a number: neither is an object of versions.
+      await sql`update cards set stx_versions = '"not json {"', title = 'Bent' where id = ${id}`.execute(psql)
+      await sql`update cards set stx_versions = '7', title = 'Bent again' where id = ${id}`.execute(psql)
+      const marker = await ok(await alice('POST', '/aaaaaa/org-x/pages', { title: 'after the bent rows' }), 201)
+      await waitFor(live, marker.id as string, 1)
+      t.same(of(live, id).map((c) => [c.data, (c.stx as { fieldVersions: unknown } | undefined)?.fieldVersions]),
+        [[{ id, title: 'Sound' }, { title: 1 }], [{ id, title: 'Bent' }, {}], [{ id, title: 'Bent again' }, {}]], 'each change, with data; versions only where there are')
+      t.same((await ok(await alice('GET', `/aaaaaa/org-x/cards/${id}`), 200)).stx, { mutationId: null, sourceId: null, fieldVersions: {} }, 'a read answers')
+      const healed = await ok(await alice('PUT', `/aaaaaa/org-x/cards/${id}`, { title: 'Mended', stx: { mutationId: `mend-${source}`, sourceId: 'phone', baseVersions: { title: 0 } } }), 200)
+      t.same((healed.stx as { fieldVersions: unknown }).fieldVersions, { title: 1 }, 'a versioned write starts the versions again')
+    })
+
     t.test('public stream: data only of a row that was public at that change', async (t) => {
       const alice = as(app, users.alice)
       const before = app.activityBus!.cursor
