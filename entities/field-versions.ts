@@ -132,7 +132,8 @@ export class FieldMutation {
     const organization = request.organization!
     const key = { tenant_id: organization.tenant_id, mutation_id: stx.mutationId }
     const mutation = new FieldMutation(definition, request.db, key, writtenFields, stx)
-    const requestHash = sha256(JSON.stringify([definition.type, action, action === 'update' ? entityId : null, request.body]))
+    // Where it was sent counts: the same body sent to another organization is another request.
+    const requestHash = sha256(JSON.stringify([definition.type, action, organization.id, action === 'update' ? entityId : null, request.body]))
     const db = mutationsTable(request.db)
     // A concurrent request with the same id waits here until the first commits, then replays it.
     const reserved = await db.insertInto('field_mutations').values({

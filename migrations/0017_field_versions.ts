@@ -23,7 +23,7 @@ export function fieldVersions(roles: RoleNames) {
           user_id uuid not null references users (id) on delete cascade,
           entity_type text not null,
           entity_id uuid not null,
-          -- sha256 of the entity type, action, entity id and body: a replay must match it
+          -- sha256 of the entity type, action, organization, entity id and body: a replay must match it
           request_hash text not null,
           -- null only inside the reserving transaction, which completes it before commit
           status_code integer,

@@ -65,6 +65,7 @@ const client = (who: SignedIn, table = 'cards', place = '/aaaaaa/org-x') => {
 }
 const rowOf = async (table: string, id: string) => su.selectFrom(table).selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 const activitiesOf = async (id: string) => Number((await sql<{ n: string }>`select count(*) as n from activities where entity_id = ${id}`.execute(database.superuser)).rows[0]!.n)
+const orgOf = async (slug: string) => (await database.superuser.selectFrom('organizations').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id
 const created = async (table = 'cards', body: object = { title: 'Groceries' }) => {
   const res = await client(users.alice, table).create(body)
   if (res.statusCode !== 201) throw new Error(`create: ${res.statusCode} ${res.body}`)
@@ -189,6 +190,26 @@ t.test('mutation ids are per tenant, and only their user replays them', async (t
   t.same(await withTenantContext(runtime, 'aaaaaa', users.alice.user.id, idsSeen), [mine.json().id], 'RLS: the author sees theirs')
   t.same(await withContext(runtime, { kind: 'public', tenantId: 'aaaaaa' }, idsSeen), [], 'RLS: the public context sees none')
   t.same(await idsSeen(runtime), [], 'RLS: no context sees none')
+})
+
+t.test('a mutation id sent again elsewhere (another organization, entity type or row) is refused, not replayed', async (t) => {
+  // Alice belongs to both organizations of tenant A here, so RLS shows her the first mutation from either.
+  await database.superuser.insertInto('memberships')
+    .values({ id: uuid(), tenant_id: 'aaaaaa', organization_id: (await orgOf('org-y')), user_id: users.alice.user.id, role: 'member' }).execute()
+  app.lookups.forgetMemberships([users.alice.user.id])
+  const body = { title: 'Where?', stx: stx(uuid(), 'phone') }
+  const first = await client(users.alice).create(body)
+  t.equal(first.statusCode, 201)
+  const elsewhere = await client(users.alice, 'cards', '/aaaaaa/org-y').create(body)
+  t.equal(elsewhere.statusCode, 409, 'another organization: not the first create\'s answer')
+  t.match(elsewhere.json(), { error: { type: 'mutation_id_reused' } })
+  t.notOk(elsewhere.body.includes(first.json().id), 'nor its row')
+  t.equal((await client(users.alice, 'memos').create(body)).statusCode, 409, 'another entity type')
+  const other = await created()
+  const update = { title: 'Moved', stx: stx(uuid(), 'phone', { title: 1 }) }
+  t.equal((await client(users.alice).update(first.json().id, update)).statusCode, 200)
+  t.equal((await client(users.alice).update(other.id, update)).statusCode, 409, 'another row')
+  t.equal((await rowOf('cards', other.id)).title, 'Groceries', 'which is unchanged')
 })
 
 t.test('a bad stx is a 400 in the error shape, and changes nothing', async (t) => {
