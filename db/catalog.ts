@@ -47,19 +47,21 @@ async function creationProblems(db: Kysely<DB>): Promise<string[]> {
  * Partitions escape their parent's policies when read directly: RLS applies to the table a query
  * names. So a partition must give the connected role no privilege of its own (everything goes
  * through the parent), and a partition with `tenant_id` must have RLS enabled and forced (with no
- * policy: nothing, should a grant appear later).
+ * policy: nothing, should a grant appear later). Every partition of our tables counts, whatever
+ * schema it was created in.
  */
 async function partitionProblems(db: Kysely<DB>): Promise<string[]> {
   const { rows } = await sql<{ partition: string; parent: string; tenant: boolean; rls: boolean; forced: boolean; privileged: boolean }>`
-    select c.relname as partition, p.relname as parent, c.relrowsecurity as rls, c.relforcerowsecurity as forced,
+    select c.oid::regclass::text as partition, p.oid::regclass::text as parent, c.relrowsecurity as rls, c.relforcerowsecurity as forced,
       exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped) as tenant,
       has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER') as privileged
     from pg_class c
-    join pg_namespace n on n.oid = c.relnamespace
     join pg_inherits i on i.inhrelid = c.oid
     join pg_class p on p.oid = i.inhparent
+    join pg_class root on root.oid = pg_partition_root(c.oid)
+    join pg_namespace n on n.oid = root.relnamespace
     where c.relispartition and c.relkind in ('r', 'p') and n.nspname = current_schema()
-    order by c.relname`.execute(db)
+    order by 1`.execute(db)
   return rows.flatMap((r) => [
     ...r.privileged ? [`${r.partition} (partition of ${r.parent}): the role may use it directly, past ${r.parent}'s policies`] : [],
     ...r.tenant && !r.rls ? [`${r.partition} (partition of ${r.parent}): row level security is not enabled`] : [],

@@ -212,6 +212,26 @@ t.test('the catalog check fails when a partition escapes', async (t) => {
   ], 'RLS off on a partition fails even without a grant')
 })
 
+t.test('the catalog check sees a partition created later in another schema', async (t) => {
+  const db = await partitionedDatabase(t)
+  await seedTenants(db.superuser)
+  const runtime = runtimeOf(t, db)
+  // A partition of the change log far ahead, in a schema of its own the runtime role may use.
+  await sql`
+    create schema elsewhere;
+    grant usage on schema elsewhere to runtime_role;
+    create table elsewhere.activities_side partition of activities for values from ('2090-01-01') to ('2090-02-01');
+    grant select on elsewhere.activities_side to runtime_role;
+    insert into activities (id, tenant_id, entity_type, entity_id, action, created_at) values ('side', 'bbbbbb', 'tenant', 'bbbbbb', 'update', '2090-01-02')`
+    .execute(db.superuser)
+  t.equal((await sql`select * from elsewhere.activities_side`.execute(runtime)).rows.length, 1, 'the escape is real: no context, another tenant\'s change')
+  t.same(await checkCatalog(runtime), [
+    'elsewhere.activities_side (partition of activities): the role may use it directly, past activities\'s policies',
+    'elsewhere.activities_side (partition of activities): row level security is not enabled',
+    'elsewhere.activities_side (partition of activities): row level security is not forced',
+  ])
+})
+
 t.test('retention: db:maintenance drops whole partitions past the cut-off and keeps the rest', async (t) => {
   const db = await testDatabase(t)
   const su = db.superuser
