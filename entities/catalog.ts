@@ -1,12 +1,26 @@
 import { type Kysely, sql } from 'kysely'
-import type { FieldVersionsOption } from './definition.js'
-import { fieldVersionColumns, immutableEntityColumns } from './isolation.js'
+import { type EntityRules, type FieldVersionsOption, defaultRules } from './definition.js'
+import { fieldVersionColumns, immutableEntityColumns, recordedReadRule } from './isolation.js'
 
 export interface EntityCatalogOptions {
   /** The publication the CDC worker reads (replication source); `false`: not checked (notify source). */
   publication?: string | false
   /** Entities registered in this process: each must also be in `app.entity_types`, with the same table. */
-  registered?: Iterable<{ type: string; table: string; fieldVersions?: FieldVersionsOption }>
+  registered?: Iterable<{ type: string; table: string; rules?: EntityRules; fieldVersions?: FieldVersionsOption }>
+}
+
+type RecordedRead = ReturnType<typeof recordedReadRule>
+
+const describeRead = (rule: RecordedRead) => (rule.memberRead === 'owned' ? `owned (${rule.readOwner})` : rule.memberRead)
+
+/** The read rules `app.entity_types` records (migration 0018; undefined before it). */
+async function recordedReadRules<T>(db: Kysely<T>): Promise<Map<string, RecordedRead> | undefined> {
+  const { rows: [column] } = await sql<{ present: boolean }>`select exists (select 1 from information_schema.columns
+    where table_schema = 'app' and table_name = 'entity_types' and column_name = 'member_read') as present`.execute(db)
+  if (!column?.present) return undefined
+  const { rows } = await sql<{ type: string } & RecordedRead>`
+    select entity_type as type, member_read as "memberRead", read_owner as "readOwner" from app.entity_types`.execute(db)
+  return new Map(rows.map(({ type, ...rule }) => [type, rule]))
 }
 
 interface EntityFacts {
@@ -76,10 +90,16 @@ export async function checkEntities<T>(db: Kysely<T>, options: EntityCatalogOpti
 
   const problems: string[] = []
   const known = new Map(rows.map((r) => [r.type, r.table]))
+  const recorded = await recordedReadRules(db)
   for (const entity of options.registered ?? []) {
     const table = known.get(entity.type)
     if (table === undefined) problems.push(`entity ${entity.type} (${entity.table}): not in app.entity_types (no migration applied its isolation)`)
     else if (table !== entity.table) problems.push(`entity ${entity.type} (${entity.table}): app.entity_types names table ${table}`)
+    const declared = recordedReadRule((entity.rules ?? defaultRules).read)
+    const inCatalog = recorded?.get(entity.type)
+    if (inCatalog && (inCatalog.memberRead !== declared.memberRead || inCatalog.readOwner !== declared.readOwner)) {
+      problems.push(`entity ${entity.type} (${entity.table}): app.entity_types records members' read as ${describeRead(inCatalog)}, the declaration as ${describeRead(declared)} (apply its isolation again)`)
+    }
   }
   for (const e of rows) {
     const missing = (what: string) => problems.push(`entity ${e.type} (${e.table}): ${what}`)

@@ -91,6 +91,9 @@ export interface EntityDefinition<
   fieldVersions?: FieldVersionsOption
 }
 
+/** Strata's own activity types: streams route them by their own rules (a membership's role, an invitee). */
+const reservedTypes = new Set(['tenant', 'organization', 'membership', 'invitation'])
+
 /**
  * Declares an entity. An identity function: it exists so the declaration is type-checked and
  * its row, DTO and body types are inferred where it is written.
@@ -100,6 +103,7 @@ export function defineEntity<Row extends EntityRow, Dto extends z.ZodObject, Cre
 ): EntityDefinition<Row, Dto, Create, Update, Filters> {
   if (!/^[a-z][a-z0-9_]{0,62}$/.test(definition.type)) throw new Error(`entity type "${definition.type}" must match [a-z][a-z0-9_]*`)
   if (!/^[a-z][a-z0-9_]{0,62}$/.test(definition.table)) throw new Error(`entity table "${definition.table}" must match [a-z][a-z0-9_]*`)
+  if (reservedTypes.has(definition.type)) throw new Error(`entity type "${definition.type}" is Strata's own (${[...reservedTypes].join(', ')} are reserved)`)
   return definition
 }
 

@@ -147,7 +147,8 @@ async function joinChangeFeedPublications<T>(db: Kysely<T>, { type, table }: Pic
  * helpers Strata's own tables use); the immutability trigger; the runtime role's DML grants and the
  * CDC role's SELECT; publication membership with full replica identity (replication source) and
  * the outbox trigger (notify source: active only where the database is set to it); the row in
- * `app.entity_types` the CDC worker and the public stream read; the maintained list total
+ * `app.entity_types` the CDC worker and the public stream read, with the read rule the change
+ * log's readers follow (`app.row_for_reader`, from migration 0018 on); the maintained list total
  * (`applyEntityCount`, from migration 0013 on). Idempotent: running it again (e.g. after
  * changing the rules) replaces policies and triggers. One transaction (the caller's, if any).
  */
@@ -181,9 +182,23 @@ export async function applyEntityIsolation<T>(db: Kysely<T>, spec: EntityIsolati
     values (${type}, ${table}, ${spec.publicRead?.sql ?? null})
     on conflict (entity_type) do update set table_name = excluded.table_name, public_read = excluded.public_read`.execute(db)
 
-  // Migration 0011 applies this helper before 0013 creates the counts; 0013 then adds them.
-  const { rows: [counts] } = await sql<{ present: boolean }>`select to_regclass('public.entity_counts') is not null as present`.execute(db)
-  if (counts?.present) await applyEntityCount(db, spec, (spec.rules ?? defaultRules).read === true)
+  // Migration 0011 applies this helper before 0013 creates the counts (and 0018 the read rule); those add them.
+  const { rows: [present] } = await sql<{ counts: boolean; readRule: boolean }>`
+    select to_regclass('public.entity_counts') is not null as counts,
+      exists (select 1 from information_schema.columns where table_schema = 'app' and table_name = 'entity_types' and column_name = 'member_read') as "readRule"`.execute(db)
+  const read = (spec.rules ?? defaultRules).read
+  if (present?.counts) await applyEntityCount(db, spec, read === true)
+  if (present?.readRule) {
+    const { memberRead, readOwner } = recordedReadRule(read)
+    await sql`update app.entity_types set member_read = ${memberRead}, read_owner = ${readOwner} where entity_type = ${type}`.execute(db)
+  }
+}
+
+/** A declared `rules.read` as `app.entity_types` records it (migration 0018), for the change log's readers. */
+export function recordedReadRule(read: MemberRule): { memberRead: 'all' | 'owned' | 'none'; readOwner: string | null } {
+  if (read === true) return { memberRead: 'all', readOwner: null }
+  if (read === false) return { memberRead: 'none', readOwner: null }
+  return { memberRead: 'owned', readOwner: read.ownedBy }
 }
 
 /**

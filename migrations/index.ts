@@ -16,6 +16,7 @@ import { entityCounts } from './0013_entity_counts.js'
 import { publicTransitions } from './0014_public_transitions.js'
 import { rowPayloads } from './0015_row_payloads.js'
 import { fieldVersions } from './0017_field_versions.js'
+import { readerRows } from './0018_reader_rows.js'
 
 /**
  * Every migration, in order. Migrations are functions of the role names so grants follow the
@@ -39,5 +40,6 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
     '0014_public_transitions': publicTransitions(roles),
     '0015_row_payloads': rowPayloads(),
     '0017_field_versions': fieldVersions(roles),
+    '0018_reader_rows': readerRows(),
   }
 }

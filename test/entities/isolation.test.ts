@@ -102,9 +102,9 @@ t.test('public context: the declared public read of one tenant only', async (t) 
 })
 
 t.test('the entity catalog row and the outbox trigger (notify source)', async (t) => {
-  const row = await sql<{ entity_type: string; table_name: string; public_read: string | null }>`
+  const row = await sql<{ entity_type: string; table_name: string; public_read: string | null; member_read: string; read_owner: string | null }>`
     select * from app.entity_types where entity_type = 'note'`.execute(runtime)
-  t.same(row.rows, [{ entity_type: 'note', table_name: 'notes', public_read: 'shared' }], 'readable by the runtime role')
+  t.same(row.rows, [{ entity_type: 'note', table_name: 'notes', public_read: 'shared', member_read: 'all', read_owner: null }], 'readable by the runtime role, with the declared read rule')
   let recorded: unknown[] = []
   // Rolled back: nothing is sequenced into activities, the other tests see the table unchanged.
   await database.superuser.transaction().execute(async (trx) => {

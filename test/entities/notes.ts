@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import { z } from 'zod'
 import type { DB } from '../../db/schema.js'
 import { defaultRoleNames } from '../../db/role-names.js'
-import { type EntityRow, defineEntity } from '../../entities/definition.js'
+import { type AnyEntity, type EntityRow, defineEntity } from '../../entities/definition.js'
 import { applyEntityIsolation } from '../../entities/isolation.js'
 
 /**
@@ -30,9 +30,10 @@ export const notes = defineEntity({
 
 /**
  * Creates `notes` bare, as an author's migration would (no key to the organization, no RLS, no
- * grants), then applies the isolation helper, which must supply all of that.
+ * grants), then applies the isolation helper, which must supply all of that (for `declaration`: a
+ * test may declare the notes with other rules).
  */
-export async function createNotesTable(db: Kysely<DB>): Promise<void> {
+export async function createNotesTable(db: Kysely<DB>, declaration: AnyEntity = notes): Promise<void> {
   await sql`
     create table notes (
       id uuid primary key default gen_random_uuid(),
@@ -45,5 +46,5 @@ export async function createNotesTable(db: Kysely<DB>): Promise<void> {
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now()
     )`.execute(db)
-  await applyEntityIsolation(db, notes, defaultRoleNames)
+  await applyEntityIsolation(db, declaration, defaultRoleNames)
 }

@@ -90,6 +90,12 @@ t.test('a plugin registered after Strata adds an entity and its routes; after re
   t.equal(app.entities.get('late'), undefined)
 })
 
+t.test('Strata\'s own activity types cannot be declared (streams route them by their own rules)', async (t) => {
+  for (const type of ['tenant', 'organization', 'membership', 'invitation']) {
+    t.throws(() => defineEntity({ ...notes, type, table: `${type}_rows` }), new RegExp(`entity type "${type}" is Strata's own`))
+  }
+})
+
 t.test('a type or table registered twice fails the boot', async (t) => {
   const twinType = defineEntity({ ...notes, table: 'other_notes' })
   const twinTable = defineEntity({ ...pages, type: 'leaf' })

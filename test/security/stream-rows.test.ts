@@ -1,11 +1,9 @@
 import { sql } from 'kysely'
 import t from 'tap'
 import { v7 as uuid } from 'uuid'
-import { defaultRoleNames } from '../../db/role-names.js'
 import type { AnyEntity } from '../../entities/definition.js'
-import { applyEntityIsolation } from '../../entities/isolation.js'
 import { type SignedIn, as, testDatabase } from '../helper.js'
-import { notes } from '../entities/notes.js'
+import { createNotesTable, notes } from '../entities/notes.js'
 import { type StreamClient, openStream } from '../sse-client.js'
 import { syncWorld } from '../sync/sync-world.js'
 
@@ -19,14 +17,7 @@ const privateNotes: AnyEntity = { ...notes, rules: { create: true, read: { owned
 /** The notes table with that rule in the database (RLS policies, app.entity_types). */
 async function privateNotesDatabase(t: Parameters<typeof testDatabase>[0]) {
   const database = await testDatabase(t)
-  await sql`
-    create table notes (
-      id uuid primary key default gen_random_uuid(), tenant_id text not null, organization_id uuid not null,
-      body text not null, assignee uuid, shared boolean not null default false,
-      created_by uuid references users (id) on delete set null,
-      created_at timestamptz not null default now(), updated_at timestamptz not null default now()
-    )`.execute(database.superuser)
-  await applyEntityIsolation(database.superuser, privateNotes, defaultRoleNames)
+  await createNotesTable(database.superuser, privateNotes)
   return database
 }
 
