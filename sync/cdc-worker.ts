@@ -8,7 +8,7 @@ import type { Activity } from './activity.js'
 import { backoffDelay, sleep } from './backoff.js'
 import { type Change, EntityTables, toChange } from './changes.js'
 import { IngestClient } from './ingest-client.js'
-import { type CommittedTransaction, persistTransaction } from './persist.js'
+import { type CommittedTransaction, persistCommitted } from './persist.js'
 
 export interface WorkerLog {
   info(obj: object, msg: string): void
@@ -173,7 +173,7 @@ export class CdcWorker extends EventEmitter<CdcWorkerEvents> {
 
   private async commit(service: LogicalReplicationService, tx: CommittedTransaction, endLsn: string): Promise<void> {
     await this.options.faults?.afterReceive?.(tx)
-    const activities = await persistTransaction(this.db, tx)
+    const activities = await persistCommitted(this.db, tx)
     await this.options.faults?.afterCommit?.(tx)
     await confirm(service, endLsn)
     this.confirmedLsn = endLsn

@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises'
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { type Activity, activitiesChannel, type RowImage, toActivity } from './activity.js'
@@ -28,6 +29,27 @@ function rowData(row: RowImage | null) {
     return Buffer.isBuffer(raw) ? `\\x${raw.toString('hex')}` : value
   })
   return sql<RowImage>`${json}::jsonb`
+}
+
+const foreignKeyViolation = '23503'
+const visibilityRetries = [10, 20, 40, 80, 160]
+
+/**
+ * `persistTransaction`, waiting out one race: logical decoding sends a transaction once its commit
+ * record is flushed, a moment before other sessions see it, so the foreign key of an activity to a
+ * tenant that transaction created can fail while it is already committed. Such a failure is retried
+ * briefly; one that outlasts the retries is thrown (the worker then restarts from its last LSN).
+ */
+export async function persistCommitted(db: Kysely<DB>, tx: CommittedTransaction, retries = visibilityRetries): Promise<Activity[]> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await persistTransaction(db, tx)
+    } catch (error) {
+      const delay = retries[attempt]
+      if ((error as { code?: string }).code !== foreignKeyViolation || delay === undefined) throw error
+      await setTimeout(delay)
+    }
+  }
 }
 
 /**
