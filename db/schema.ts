@@ -156,8 +156,11 @@ export interface ActivitiesTable {
   created_at: Generated<Date>
   /** The change took its row out of its tenant's public view (public streams get a delete). */
   left_public: Generated<boolean>
-  /** The row as recorded (after a create or update, before a delete); entities and memberships only. */
-  row_data: Record<string, unknown> | null
+  /**
+   * The row as recorded (after a create or update, before a delete); entities and memberships
+   * only. Written as JSON text (the column parses it), read as an object.
+   */
+  row_data: ColumnType<Record<string, unknown> | null, string | null, never>
 }
 
 export interface CountersTable {

@@ -21,14 +21,18 @@ function leftPublic(change: Change) {
   return sql<boolean>`app.left_public(${change.entityType}, ${json(change.before)}::jsonb, ${json(change.after)}::jsonb)`
 }
 
-/** A row image as jsonb: decoded `bytea` goes back to Postgres's text form (`\\x…`), as `to_jsonb` writes it. */
-function rowData(row: RowImage | null) {
+function byteaAsText(this: RowImage, key: string, value: unknown): unknown {
+  const raw = this[key]
+  return Buffer.isBuffer(raw) ? `\\x${raw.toString('hex')}` : value
+}
+
+/**
+ * A row image as the jsonb column's text (a parameter the column parses: no SQL per row). Decoded
+ * `bytea` goes back to Postgres's text form (`\\x…`), as `to_jsonb` writes it.
+ */
+function rowData(row: RowImage | null): string | null {
   if (!row) return null
-  const json = JSON.stringify(row, function (this: RowImage, key, value: unknown) {
-    const raw = this[key]
-    return Buffer.isBuffer(raw) ? `\\x${raw.toString('hex')}` : value
-  })
-  return sql<RowImage>`${json}::jsonb`
+  return Object.values(row).some((value) => Buffer.isBuffer(value)) ? JSON.stringify(row, byteaAsText) : JSON.stringify(row)
 }
 
 const foreignKeyViolation = '23503'

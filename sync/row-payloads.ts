@@ -15,16 +15,45 @@ const byteaType = 17
 /**
  * A stored JSON value as the driver would have read the column: what `toDto` expects. The change
  * log holds JSON (`to_jsonb`, or the worker's decoded WAL row), whose timestamps, int8s and byteas
- * differ from the driver's values.
+ * differ from the driver's values; `undefined`: a type whose JSON is the driver's value.
  */
-function asDriverValue(type: number | undefined, value: unknown): unknown {
-  if (value === null || type === undefined) return value
-  if (typeof value === 'string') {
-    if (timestampTypes.has(type)) return new Date(value)
-    if (type === dateType || type === byteaType) return pg.types.getTypeParser(type)(value)
+function driverValueOf(type: number): ((value: unknown) => unknown) | undefined {
+  if (timestampTypes.has(type)) return (value) => (typeof value === 'string' ? new Date(value) : value)
+  if (type === dateType || type === byteaType) {
+    const parse = pg.types.getTypeParser(type)
+    return (value) => (typeof value === 'string' ? parse(value) : value)
   }
-  if (typeof value === 'number' && numericTextTypes.has(type)) return String(value)
-  return value
+  if (numericTextTypes.has(type)) return (value) => (typeof value === 'number' ? String(value) : value)
+  return undefined
+}
+
+/** One table's columns, and how to read back those whose JSON differs from the driver's value. */
+class TableColumns {
+  private readonly known: Set<string>
+  private readonly conversions: Array<[column: string, convert: (value: unknown) => unknown]> = []
+
+  constructor(types: Map<string, number>) {
+    this.known = new Set(types.keys())
+    for (const [column, type] of types) {
+      const convert = driverValueOf(type)
+      if (convert) this.conversions.push([column, convert])
+    }
+  }
+
+  /** Does the image name only columns the table had when they were read? */
+  covers(row: RowImage): boolean {
+    for (const column in row) if (!this.known.has(column)) return false
+    return true
+  }
+
+  /** Converts `row` (freshly parsed, ours to change) in place. */
+  revive(row: RowImage): RowImage {
+    for (const [column, convert] of this.conversions) {
+      const value = row[column]
+      if (value !== null && value !== undefined) row[column] = convert(value)
+    }
+    return row
+  }
 }
 
 /**
@@ -35,7 +64,7 @@ function asDriverValue(type: number | undefined, value: unknown): unknown {
  * no declaration of get no `data`.
  */
 export class RowPayloads {
-  private readonly columns = new Map<string, Promise<Map<string, number>>>()
+  private readonly columns = new Map<string, Promise<TableColumns>>()
 
   constructor(
     private readonly entities: { get(type: string): AnyEntity | undefined },
@@ -50,26 +79,30 @@ export class RowPayloads {
       const entity = activity.row && this.entities.get(activity.entityType)
       if (entity) tables.add(entity.table)
     }
+    const reloaded = new Set<string>()
     const types = new Map(await Promise.all([...tables].map(async (table) => [table, await this.columnTypes(table)] as const)))
     for (const activity of activities) {
       const entity = activity.row && this.entities.get(activity.entityType)
       if (!entity) continue
       let columns = types.get(entity.table)!
-      if (Object.keys(activity.row!).some((column) => !columns.has(column))) {
+      // A column added since the types were read: read them again (once per table and page; a
+      // column dropped since the change was recorded stays unknown, and is left as stored).
+      if (!columns.covers(activity.row!) && !reloaded.has(entity.table)) {
+        reloaded.add(entity.table)
         columns = await this.columnTypes(entity.table, true)
         types.set(entity.table, columns)
       }
-      activity.row = revive(activity.row!, columns)
+      activity.row = columns.revive(activity.row!)
       if (activity.action === 'delete') continue
       Object.assign(activity, this.payload(entity, activity))
     }
     return activities
   }
 
-  private columnTypes(table: string, reload = false): Promise<Map<string, number>> {
+  private columnTypes(table: string, reload = false): Promise<TableColumns> {
     let types = reload ? undefined : this.columns.get(table)
     if (!types) {
-      types = this.readColumnTypes(table)
+      types = this.readColumnTypes(table).then((read) => new TableColumns(read))
       types.catch(() => this.columns.delete(table))
       this.columns.set(table, types)
     }
@@ -86,10 +119,4 @@ export class RowPayloads {
       return {}
     }
   }
-}
-
-function revive(row: RowImage, columns: Map<string, number>): RowImage {
-  const revived: RowImage = {}
-  for (const [column, value] of Object.entries(row)) revived[column] = asDriverValue(columns.get(column), value)
-  return revived
 }

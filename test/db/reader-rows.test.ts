@@ -30,7 +30,7 @@ async function recorded(entityType: string, action: 'create' | 'update' | 'delet
   const id = `${(++position).toString(16).toUpperCase().padStart(16, '0')}-000000`
   await su.insertInto('activities').values({
     id, tenant_id: row.tenant_id as string, organization_id: row.organization_id as string, user_id: null, entity_type: entityType,
-    entity_id: row.id as string, action, seq: position, changed_fields: null, row_data: row,
+    entity_id: row.id as string, action, seq: position, changed_fields: null, row_data: JSON.stringify(row),
   }).execute()
   return id
 }
