@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { type Kysely, sql } from 'kysely'
+import { stringify as stableJson } from 'safe-stable-stringify'
 import { z } from 'zod'
 import type { ScopedDb } from '../db/rls.js'
 import { AppError } from '../lib/errors.js'
@@ -133,7 +134,8 @@ export class FieldMutation {
     const key = { tenant_id: organization.tenant_id, mutation_id: stx.mutationId }
     const mutation = new FieldMutation(definition, request.db, key, writtenFields, stx)
     // Where it was sent counts: the same body sent to another organization is another request.
-    const requestHash = sha256(JSON.stringify([definition.type, action, organization.id, action === 'update' ? entityId : null, request.body]))
+    // Keys sorted: a client that serializes the same mutation in another order replays it.
+    const requestHash = sha256(stableJson([definition.type, action, organization.id, action === 'update' ? entityId : null, request.body]))
     const db = mutationsTable(request.db)
     // A concurrent request with the same id waits here until the first commits, then replays it.
     const reserved = await db.insertInto('field_mutations').values({

@@ -149,6 +149,13 @@ t.test('a replayed mutation id returns the first result and changes nothing', as
   t.equal((await client(users.dave).update(id, { title: 'Edited on the laptop' })).statusCode, 200)
   const replayed = await alice.update(id, update)
   t.same([replayed.statusCode, replayed.json()], [200, edited.json()], 'the same update answer')
+  // A client may serialize its object in another order: the same mutation all the same.
+  const other = await created()
+  const twoFields = uuid()
+  const bothEdited = await alice.update(other.id, { title: 'T', body: 'B', stx: stx(twoFields, 'phone', { title: 1, body: 1 }) })
+  t.equal(bothEdited.statusCode, 200)
+  const reordered = await alice.update(other.id, { body: 'B', title: 'T', stx: stx(twoFields, 'phone', { body: 1, title: 1 }) })
+  t.same([reordered.statusCode, reordered.json(), reordered.headers['mutation-replayed']], [200, bothEdited.json(), 'true'], 'keys in another order: a replay')
   const withKey = await alice.update(id, update, { 'idempotency-key': uuid() })
   t.same([withKey.statusCode, withKey.json()], [200, edited.json()], 'with an Idempotency-Key too')
   const row = await rowOf('cards', id)
