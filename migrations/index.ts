@@ -17,6 +17,7 @@ import { publicTransitions } from './0014_public_transitions.js'
 import { rowPayloads } from './0015_row_payloads.js'
 import { fieldVersions } from './0017_field_versions.js'
 import { readerRows } from './0018_reader_rows.js'
+import { systemRoleChanges } from './0019_system_role_changes.js'
 
 /**
  * Every migration, in order. Migrations are functions of the role names so grants follow the
@@ -41,5 +42,6 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
     '0015_row_payloads': rowPayloads(),
     '0017_field_versions': fieldVersions(roles),
     '0018_reader_rows': readerRows(),
+    '0019_system_role_changes': systemRoleChanges(),
   }
 }

@@ -7,6 +7,9 @@ export const activitiesChannel = 'strata_activities'
 /** Notified with a cache key (`session:<hash>`, …) that every API instance must forget. */
 export const invalidationChannel = 'strata_invalidate'
 
+/** On `invalidationChannel`: `user:<id>`, a user whose system role changed (migration 0019). */
+export const userChangedPrefix = 'user:'
+
 /** An entity type: `page`, an author's `task` (the pattern `defineEntity` enforces). */
 export const entityTypePattern = /^[a-z][a-z0-9_]{0,62}$/
 

@@ -210,6 +210,11 @@ export class StreamDispatcher {
     for (const activity of opening.buffered) if (activity.cursor > last) connection.change(activity)
   }
 
+  /** Ends a user's streams (e.g. their system role changed): they reconnect, under their new status. */
+  endUser(userId: string): void {
+    for (const subscriber of this.registry.of(userId)) subscriber.connection.end('server')
+  }
+
   /** Ends the public streams of a tenant that stopped being active (reconnecting, they get 404). */
   private endPublic(tenantId: string): void {
     for (const subscriber of this.publicByTenant.get(tenantId) ?? []) subscriber.connection.end('server')

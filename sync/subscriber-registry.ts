@@ -59,6 +59,11 @@ export class SubscriberRegistry {
     return this.byUser.get(userId)?.size ?? 0
   }
 
+  /** The streams of one user (a copy: ending one removes it from the index). */
+  of(userId: string): Subscriber[] {
+    return [...this.byUser.get(userId) ?? []]
+  }
+
   add(subscriber: Subscriber): void {
     add(this.byUser, subscriber.userId, subscriber)
     for (const org of subscriber.organizations.keys()) add(this.byOrganization, org, subscriber)

@@ -4,6 +4,7 @@ import type { Organization, Tenant } from '../../db/schema.js'
 import type { SessionWithUser } from '../../db/sessions.js'
 import type { UserMembership } from '../../db/tenants.js'
 import type { Cache } from '../../lib/cache.js'
+import { userChangedPrefix } from '../../sync/activity.js'
 
 /** Short lifetimes bound staleness where no change event exists (or the sync engine is off). */
 const ttlMs = 15_000
@@ -54,6 +55,11 @@ export default fp(async (fastify) => {
   const sessionKey = (hash: string) => `session:${hash}`
   const apiTokenKey = (hash: string) => `api_token:${hash}`
 
+  const forgetUser = (userId: string) => {
+    sessions.invalidateWhere((s) => s.user.id === userId)
+    apiTokens.invalidateWhere((t) => t.user.id === userId)
+  }
+
   fastify.decorate('lookups', {
     sessions, apiTokens, memberships, tenants, organizations,
     forgetMemberships(userIds: readonly string[] | 'all') {
@@ -66,10 +72,7 @@ export default fp(async (fastify) => {
     forgetApiToken(secretHash: string) {
       apiTokens.delete(apiTokenKey(secretHash))
     },
-    forgetUser(userId: string) {
-      sessions.invalidateWhere((s) => s.user.id === userId)
-      apiTokens.invalidateWhere((t) => t.user.id === userId)
-    },
+    forgetUser,
   })
 
   if (!bus) return
@@ -83,6 +86,12 @@ export default fp(async (fastify) => {
   bus.on('invalidate', (key) => {
     if (key.startsWith('session:')) sessions.delete(key)
     else if (key.startsWith('api_token:')) apiTokens.delete(key)
+    else if (key.startsWith(userChangedPrefix)) {
+      // The user's system role changed (migration 0019): what was read with their credentials is stale.
+      const userId = key.slice(userChangedPrefix.length)
+      forgetUser(userId)
+      memberships.delete(userId)
+    }
   })
   bus.on('gap', () => { for (const cache of [sessions, apiTokens, memberships, tenants, organizations]) cache.clear() })
 }, { name: 'lookup-caches', dependencies: ['config', 'db', 'caches', 'activity-bus'] })

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import { sql } from 'kysely'
 import { Counter, Gauge } from 'prom-client'
 import { withContext } from '../../db/rls.js'
-import type { ActivityRow } from '../../sync/activity.js'
+import { type ActivityRow, userChangedPrefix } from '../../sync/activity.js'
 import { PublicEntityTables } from '../../sync/public-entities.js'
 import { StreamDispatcher } from '../../sync/stream-dispatcher.js'
 import { readRuleOf } from '../../sync/subscriber-registry.js'
@@ -57,6 +57,12 @@ export default fp(async (fastify) => {
   const sent = new Counter({ name: 'sse_events_sent_total', help: 'Change events written to SSE streams', registers })
   const dropped = new Counter({ name: 'sse_slow_clients_dropped_total', help: 'Streams closed because the client read too slowly', registers })
   fastify.decorate('streamObserver', { sent: () => sent.inc(), dropped: () => dropped.inc() })
+
+  // A user's system role changed (migration 0019): their streams were routed by the old one. They
+  // end (with a retry hint); the client resumes from its last id under the new status.
+  bus.on('invalidate', (key) => {
+    if (key.startsWith(userChangedPrefix)) dispatcher.endUser(key.slice(userChangedPrefix.length))
+  })
 
   fastify.addHook('preClose', async () => {
     for (const connection of dispatcher.connections()) connection.end('server')
