@@ -31,7 +31,11 @@ const ids = { alice: users.alice.user.id, bob: users.bob.user.id, carol: users.c
 // transaction into the next would show.
 const runtime = createKysely(createRuntimePool({ url: database.runtimeUrl, max: 1 }))
 t.teardown(() => runtime.destroy())
-const streams = { member: await openStream(`${baseUrl}/entities/app/stream`, { cookie: users.dave.cookie }), outsider: await openStream(`${baseUrl}/entities/app/stream`, { cookie: users.bob.cookie }) }
+const streams = {
+  admin: await openStream(`${baseUrl}/entities/app/stream`, { cookie: users.alice.cookie }),
+  member: await openStream(`${baseUrl}/entities/app/stream`, { cookie: users.dave.cookie }),
+  outsider: await openStream(`${baseUrl}/entities/app/stream`, { cookie: users.bob.cookie }),
+}
 t.teardown(() => { for (const stream of Object.values(streams)) stream.close() })
 for (const stream of Object.values(streams)) await stream.waitFor((events) => events.some((e) => e.event === 'offset'), 10_000, 'the stream to go live')
 const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
@@ -244,16 +248,26 @@ async function conformance(t: Test, entity: AnyEntity) {
     })
   })
 
-  await t.test('stream: a member receives create, update and delete; an outsider nothing', async (t) => {
+  await t.test('stream: the org admin receives create, update and delete with the entity as data; a member by the read rule; an outsider nothing', async (t) => {
     const alice = as(app, users.alice)
-    const { id } = (await alice('POST', inX, sample.create)).json() as { id: string }
-    t.equal((await alice('PUT', `${inX}/${id}`, sample.update)).statusCode, 200)
+    const created = (await alice('POST', inX, sample.create)).json() as { id: string; can?: unknown; stx?: unknown }
+    const { id } = created
+    const updated = (await alice('PUT', `${inX}/${id}`, sample.update)).json() as { can?: unknown; stx?: unknown }
+    const row = (await selectRow(database.superuser, entity, id))!
     t.equal((await alice('DELETE', inX, { ids: [id] })).statusCode, 200)
-    const actions = (stream: typeof streams.member) =>
-      stream.changes().filter((c) => c.entityId === id).map((c) => [c.entityType, c.action, c.organizationId])
-    await streams.member.waitFor(() => actions(streams.member).length >= 3, 10_000, `the ${entity.type} changes`)
-    t.same(actions(streams.member), [[entity.type, 'create', orgs.x], [entity.type, 'update', orgs.x], [entity.type, 'delete', orgs.x]])
-    // A later change the outsider may see proves their stream got past the ones above.
+    const events = (stream: typeof streams.member) => stream.changes().filter((c) => c.entityId === id)
+    const actions = (stream: typeof streams.member) => events(stream).map((c) => [c.entityType, c.action, c.organizationId])
+    const expected = [[entity.type, 'create', orgs.x], [entity.type, 'update', orgs.x], [entity.type, 'delete', orgs.x]]
+    await streams.admin.waitFor(() => actions(streams.admin).length >= 3, 10_000, `the ${entity.type} changes`)
+    t.same(actions(streams.admin), expected)
+    // The event's data is the entity as the API answered that write, without `can` (and `stx`, which the event carries beside it).
+    const dto = ({ can: _can, stx: _stx, ...body }: { can?: unknown; stx?: unknown }) => body
+    t.same(events(streams.admin).map((c) => c.data), [dto(created), dto(updated), undefined], 'data: the DTO at each change; a delete carries the id alone')
+    t.same(events(streams.admin).map((c) => c.stx), [created.stx, updated.stx, undefined], 'stx beside data, for entities with field versions')
+    // Later changes the member and the outsider may see prove their streams got past the ones above.
+    const marker = (await alice('POST', '/aaaaaa/org-x/pages', { title: 'marker' })).json() as { id: string }
+    await streams.member.waitFor(() => streams.member.changes().some((c) => c.entityId === marker.id), 10_000, 'the member\'s marker')
+    t.same(actions(streams.member), memberMay(rules.read, row, ids.dave) ? expected : [], 'a member, by the read rule (not even the id otherwise)')
     const own = (await as(app, users.bob)('POST', path('aaaaaa', 'org-y'), sample.create)).json() as { id: string }
     await streams.outsider.waitFor(() => streams.outsider.changes().some((c) => c.entityId === own.id), 10_000, 'the outsider\'s own change')
     t.same(actions(streams.outsider), [], 'the outsider got nothing of org X')
