@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import { type EntityRules, type FieldVersionsOption, defaultRules } from './definition.js'
-import { fieldVersionColumns, immutableEntityColumns, recordedReadRule } from './isolation.js'
+import { fieldVersionColumns, immutableEntityColumns, readRuleRecorded, recordedReadRule } from './isolation.js'
 
 export interface EntityCatalogOptions {
   /** The publication the CDC worker reads (replication source); `false`: not checked (notify source). */
@@ -15,9 +15,7 @@ const describeRead = (rule: RecordedRead) => (rule.memberRead === 'owned' ? `own
 
 /** The read rules `app.entity_types` records (migration 0018; undefined before it). */
 async function recordedReadRules<T>(db: Kysely<T>): Promise<Map<string, RecordedRead> | undefined> {
-  const { rows: [column] } = await sql<{ present: boolean }>`select exists (select 1 from information_schema.columns
-    where table_schema = 'app' and table_name = 'entity_types' and column_name = 'member_read') as present`.execute(db)
-  if (!column?.present) return undefined
+  if (!await readRuleRecorded(db)) return undefined
   const { rows } = await sql<{ type: string } & RecordedRead>`
     select entity_type as type, member_read as "memberRead", read_owner as "readOwner" from app.entity_types`.execute(db)
   return new Map(rows.map(({ type, ...rule }) => [type, rule]))

@@ -183,15 +183,20 @@ export async function applyEntityIsolation<T>(db: Kysely<T>, spec: EntityIsolati
     on conflict (entity_type) do update set table_name = excluded.table_name, public_read = excluded.public_read`.execute(db)
 
   // Migration 0011 applies this helper before 0013 creates the counts (and 0018 the read rule); those add them.
-  const { rows: [present] } = await sql<{ counts: boolean; readRule: boolean }>`
-    select to_regclass('public.entity_counts') is not null as counts,
-      exists (select 1 from information_schema.columns where table_schema = 'app' and table_name = 'entity_types' and column_name = 'member_read') as "readRule"`.execute(db)
+  const { rows: [counts] } = await sql<{ present: boolean }>`select to_regclass('public.entity_counts') is not null as present`.execute(db)
   const read = (spec.rules ?? defaultRules).read
-  if (present?.counts) await applyEntityCount(db, spec, read === true)
-  if (present?.readRule) {
+  if (counts?.present) await applyEntityCount(db, spec, read === true)
+  if (await readRuleRecorded(db)) {
     const { memberRead, readOwner } = recordedReadRule(read)
     await sql`update app.entity_types set member_read = ${memberRead}, read_owner = ${readOwner} where entity_type = ${type}`.execute(db)
   }
+}
+
+/** Does `app.entity_types` record read rules (migration 0018 on)? */
+export async function readRuleRecorded<T>(db: Kysely<T>): Promise<boolean> {
+  const { rows: [column] } = await sql<{ present: boolean }>`select exists (select 1 from information_schema.columns
+    where table_schema = 'app' and table_name = 'entity_types' and column_name = 'member_read') as present`.execute(db)
+  return column?.present === true
 }
 
 /** A declared `rules.read` as `app.entity_types` records it (migration 0018), for the change log's readers. */
