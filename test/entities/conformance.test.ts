@@ -250,6 +250,7 @@ async function conformance(t: Test, entity: AnyEntity) {
 
   await t.test('stream: the org admin receives create, update and delete with the entity as data; a member by the read rule; an outsider nothing', async (t) => {
     const alice = as(app, users.alice)
+    const before = app.activityBus!.cursor
     const created = (await alice('POST', inX, sample.create)).json() as { id: string; can?: unknown; stx?: unknown }
     const { id } = created
     const updated = (await alice('PUT', `${inX}/${id}`, sample.update)).json() as { can?: unknown; stx?: unknown }
@@ -271,6 +272,18 @@ async function conformance(t: Test, entity: AnyEntity) {
     const own = (await as(app, users.bob)('POST', path('aaaaaa', 'org-y'), sample.create)).json() as { id: string }
     await streams.outsider.waitFor(() => streams.outsider.changes().some((c) => c.entityId === own.id), 10_000, 'the outsider\'s own change')
     t.same(actions(streams.outsider), [], 'the outsider got nothing of org X')
+
+    // The replay's database side, as the runtime role (migration 0018): the same rule, and row images only where readable.
+    type Replayed = { action: string; row_data: Record<string, unknown> | null }
+    const replayed = (trx: typeof runtime) => sql<Replayed>`select action, row_data from app.activities_for(${before}, 100000) where entity_id = ${id}`
+      .execute(trx).then(({ rows }) => rows)
+    const byAdmin = await withTenantContext(runtime, 'aaaaaa', ids.alice, replayed)
+    t.same(byAdmin.map((r) => [r.action, r.row_data?.id]), [['create', id], ['update', id], ['delete', id]], 'the org admin: every activity with its row image')
+    t.same((await withTenantContext(runtime, 'aaaaaa', ids.dave, replayed)).map((r) => r.action), memberMay(rules.read, row, ids.dave) ? ['create', 'update', 'delete'] : [], 'a member: by the read rule')
+    t.same(await withTenantContext(runtime, 'bbbbbb', ids.carol, replayed), [], 'another tenant: nothing')
+    const publicly = await withPublicContext(runtime, 'aaaaaa', replayed)
+    if (!entity.publicRead) t.same(publicly, [], 'no public read: nothing in the public context')
+    else t.ok(publicly.every((r) => r.row_data === null || entity.publicRead!.matches(r.row_data)), 'the public context: only images that are public')
   })
 
   await t.test('entity cache: a change made with plain SQL reaches the next read', async (t) => {
