@@ -1,19 +1,50 @@
 import type { ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import { type Activity, toChangeEvent } from './activity.js'
+
+/**
+ * An SSE event as bytes, encoded once however many streams it goes to: the event itself, and the
+ * same bytes framed as one HTTP/1.1 chunk (a view of them, for a response with chunked encoding).
+ */
+interface Frame {
+  chunk: Buffer
+  body: Buffer
+}
+
+function frameFrom(text: string): Frame {
+  const head = `${Buffer.byteLength(text).toString(16)}\r\n`
+  const chunk = Buffer.from(`${head}${text}\r\n`)
+  return { chunk, body: chunk.subarray(head.length, chunk.length - 2) }
+}
 
 /**
  * Each activity's `change` frame, serialized once however many streams it goes to (the same
  * object goes to every recipient: views that differ, e.g. a public one without `data`, are
  * objects of their own).
  */
-const frames = new WeakMap<Activity, string>()
-function frameOf(activity: Activity): string {
+const frames = new WeakMap<Activity, Frame>()
+function frameOf(activity: Activity): Frame {
   let frame = frames.get(activity)
   if (frame === undefined) {
-    frame = `id: ${activity.cursor}\nevent: change\ndata: ${JSON.stringify(toChangeEvent(activity))}\n\n`
+    frame = frameFrom(`id: ${activity.cursor}\nevent: change\ndata: ${JSON.stringify(toChangeEvent(activity))}\n\n`)
     frames.set(activity, frame)
   }
   return frame
+}
+
+const heartbeatFrame = frameFrom(': heartbeat\n\n')
+
+/**
+ * Streams written to in the current batch (the synchronous run that publishes a slice of the bus,
+ * or a replay page): their sockets are corked from the first frame on and uncorked together when
+ * the run ends, so a stream gets one socket write per batch, however many events it holds. A
+ * microtask, not a timer: nothing waits once the batch is written.
+ */
+let batch: SseConnection[] = []
+function flushBatch(): void {
+  const done = batch
+  batch = []
+  for (const connection of done) connection.flush()
 }
 
 export interface SseLimits {
@@ -29,15 +60,22 @@ export interface SseLimits {
  */
 export class SseConnection {
   private readonly heartbeat: NodeJS.Timeout
+  private readonly retryFrame: Frame
+  /** Written to in the current batch (it is in `batch`). */
+  private inBatch = false
+  /** The socket this batch corked, if any (a response not yet writing to it goes through `res.write`). */
+  private corkedSocket: Socket | undefined
   closed = false
   sent = 0
+  /** Change events written since the last flush, counted for the observer once per batch. */
+  private unreported = 0
   onClose: ((reason: 'client' | 'slow' | 'server') => void) | undefined
 
   constructor(
     private readonly res: ServerResponse,
     private readonly limits: SseLimits,
     headers: Record<string, string | number | string[] | undefined>,
-    private readonly observer?: { sent(): void; dropped(): void },
+    private readonly observer?: { sent(count: number): void; dropped(): void },
   ) {
     res.writeHead(200, {
       ...headers,
@@ -46,8 +84,10 @@ export class SseConnection {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     })
-    res.write(`retry: ${limits.retryMs}\n\n`)
-    this.heartbeat = setInterval(() => this.write(': heartbeat\n\n'), limits.heartbeatMs)
+    this.retryFrame = frameFrom(`retry: ${limits.retryMs}\n\n`)
+    // Through the response: it sends the headers with it. Every later frame goes to the socket.
+    res.write(this.retryFrame.body)
+    this.heartbeat = setInterval(() => this.write(heartbeatFrame), limits.heartbeatMs)
     this.heartbeat.unref()
     res.on('close', () => this.finish('client'))
   }
@@ -60,22 +100,25 @@ export class SseConnection {
     this.lastCursor = activity.cursor
     this.write(frameOf(activity))
     this.sent++
-    this.observer?.sent()
+    this.unreported++
   }
 
   /**
    * During a replay the server is the fast side: wait for the client to drain half the
-   * allowance before writing more, instead of treating the backlog as a slow client.
+   * allowance before writing more, instead of treating the backlog as a slow client. Undefined
+   * when there is room: a replay page then goes out as one batch.
    */
-  async ready(): Promise<void> {
-    if (this.closed || this.res.writableLength <= this.limits.maxBufferedBytes / 2) return
-    await new Promise<void>((resolve) => {
+  ready(): Promise<void> | undefined {
+    const socket = this.res.socket
+    if (this.closed || !socket || this.res.writableLength <= this.limits.maxBufferedBytes / 2) return undefined
+    this.flush()
+    return new Promise<void>((resolve) => {
       const done = () => {
-        this.res.off('drain', done)
+        socket.off('drain', done)
         this.res.off('close', done)
         resolve()
       }
-      this.res.on('drain', done)
+      socket.on('drain', done)
       this.res.on('close', done)
     })
   }
@@ -83,20 +126,51 @@ export class SseConnection {
   /** Where the replay ended: a live change at or before it was replayed or predates the stream. */
   offset(cursor: string): void {
     if (cursor > this.lastCursor) this.lastCursor = cursor
-    this.write(`event: offset\ndata: ${JSON.stringify({ cursor })}\n\n`)
+    this.write(frameFrom(`event: offset\ndata: ${JSON.stringify({ cursor })}\n\n`))
   }
 
-  private write(chunk: string): void {
+  /**
+   * Straight to the socket, corked until the batch ends, once everything the response wrote
+   * itself (headers, first `retry:`) is in it: the shared frame's bytes as they are, where
+   * `res.write` would frame and encode them again for every stream and flush each on its own tick.
+   */
+  private write(frame: Frame): void {
     if (this.closed) return
-    this.res.write(chunk)
-    if (this.res.writableLength > this.limits.maxBufferedBytes) this.end('slow')
+    const { res } = this
+    if (!this.inBatch) {
+      this.inBatch = true
+      if (batch.push(this) === 1) queueMicrotask(flushBatch)
+    }
+    const socket = res.socket
+    if (socket && res.writableLength === socket.writableLength) {
+      if (this.corkedSocket !== socket) {
+        socket.cork()
+        this.corkedSocket = socket
+      }
+      socket.write(res.chunkedEncoding ? frame.chunk : frame.body)
+    } else res.write(frame.body)
+    if (res.writableLength <= this.limits.maxBufferedBytes) return
+    // Over the allowance before the batch went out: write it now, and only then judge the reader.
+    this.flush()
+    if (res.writableLength > this.limits.maxBufferedBytes) this.end('slow')
+  }
+
+  /** Writes what the batch corked (one write of every frame it holds). */
+  flush(): void {
+    if (!this.inBatch) return
+    this.inBatch = false
+    this.corkedSocket?.uncork()
+    this.corkedSocket = undefined
+    if (this.unreported > 0) this.observer?.sent(this.unreported)
+    this.unreported = 0
   }
 
   /** Ends the stream; on shutdown it first tells the client when to come back. */
   end(reason: 'slow' | 'server'): void {
     if (this.closed) return
-    if (reason === 'server') this.res.write(`retry: ${this.limits.retryMs}\n\n`)
+    if (reason === 'server') this.write(this.retryFrame)
     if (reason === 'slow') this.observer?.dropped()
+    this.flush()
     this.finish(reason)
     // A stalled reader will never drain: drop the socket rather than wait for it.
     if (reason === 'slow') this.res.destroy()

@@ -196,7 +196,9 @@ export class StreamDispatcher {
           const page = await this.catchUp(replay, last)
           last = page.cursor
           for (const activity of page.activities) {
-            await connection.ready()
+            // Awaited only when the client is behind: a page that fits goes out as one batch.
+            const room = connection.ready()
+            if (room) await room
             connection.change(activity)
           }
           this.replayed += page.activities.length

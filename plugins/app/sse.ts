@@ -12,7 +12,7 @@ declare module 'fastify' {
     /** Routes bus activities to open SSE streams; opens streams with replay. Absent without the ActivityBus. */
     streams?: StreamDispatcher
     /** Counts what every stream sends and drops (for /metrics). Absent without the ActivityBus. */
-    streamObserver?: { sent(): void; dropped(): void }
+    streamObserver?: { sent(count: number): void; dropped(): void }
   }
 }
 
@@ -56,7 +56,7 @@ export default fp(async (fastify) => {
 
   const sent = new Counter({ name: 'sse_events_sent_total', help: 'Change events written to SSE streams', registers })
   const dropped = new Counter({ name: 'sse_slow_clients_dropped_total', help: 'Streams closed because the client read too slowly', registers })
-  fastify.decorate('streamObserver', { sent: () => sent.inc(), dropped: () => dropped.inc() })
+  fastify.decorate('streamObserver', { sent: (count) => sent.inc(count), dropped: () => dropped.inc() })
 
   // A user's system role changed (migration 0019): their streams were routed by the old one. They
   // end (with a retry hint); the client resumes from its last id under the new status.
