@@ -51,6 +51,17 @@ export async function spawnServer(script: string, env: NodeJS.ProcessEnv = {}, n
   return { url, pid: child.pid!, child }
 }
 
+/** Resolves with the next line of the server's stdout that matches `pattern`. */
+export const lineFrom = (server: Server, pattern: RegExp) => new Promise<RegExpExecArray>((resolve) => {
+  const listener = (chunk: Buffer) => {
+    const match = pattern.exec(chunk.toString())
+    if (!match) return
+    server.child.stdout!.off('data', listener)
+    resolve(match)
+  }
+  server.child.stdout!.on('data', listener)
+})
+
 /** Ends a spawned server and waits for its exit (a CPU profile is written on exit). */
 export async function stopServer(server: Server): Promise<void> {
   if (server.child.exitCode !== null) return

@@ -13,7 +13,7 @@ import { createKysely, createPool } from '../db/connection.js'
 import { startCluster } from '../test/harness/cluster.js'
 import { testRoles } from '../test/harness/settings.js'
 import { createFixture, tenantId } from './fixture.js'
-import { type Server, cpuMicros, load, quick, settle, spawnServer, stopServer } from './lib.js'
+import { type Server, cpuMicros, lineFrom, load, quick, settle, spawnServer, stopServer } from './lib.js'
 import { type CpuProfile, type Share, summarize } from './profile-analysis.js'
 
 const seconds = quick ? 4 : 8
@@ -21,17 +21,6 @@ const startedAt = new Date()
 const stamp = startedAt.toISOString().replace(/[:.]/g, '-')
 const profileDir = path.resolve('bench/results/profiles')
 await mkdir(profileDir, { recursive: true })
-
-/** Resolves with the first line of the server's stdout that matches. */
-const lineFrom = (server: Server, pattern: RegExp) => new Promise<RegExpExecArray>((resolve) => {
-  const listener = (chunk: Buffer) => {
-    const match = pattern.exec(chunk.toString())
-    if (!match) return
-    server.child.stdout!.off('data', listener)
-    resolve(match)
-  }
-  server.child.stdout!.on('data', listener)
-})
 
 /** Profiles `server` while autocannon loads `url` (after an unprofiled warm-up). */
 async function profileUnderLoad(server: Server, name: string, url: string, headers?: Record<string, string>): Promise<{ rps: number; cpuUs: number; profile: CpuProfile; file: string }> {
