@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import { setImmediate } from 'node:timers/promises'
 import { type Activity, toChangeEvent } from './activity.js'
 
 /**
@@ -35,16 +36,37 @@ function frameOf(activity: Activity): Frame {
 const heartbeatFrame = frameFrom(': heartbeat\n\n')
 
 /**
- * Streams written to in the current batch (the synchronous run that publishes a slice of the bus,
- * or a replay page): their sockets are corked from the first frame on and uncorked together when
- * the run ends, so a stream gets one socket write per batch, however many events it holds. A
- * microtask, not a timer: nothing waits once the batch is written.
+ * Streams with frames not yet written, in the order of their first one. A stream's socket is
+ * corked from its first frame on and uncorked when its turn comes: one socket write carries all
+ * its frames. Turns start in a microtask once the batch that wrote them ends (never a timer),
+ * `flushSlice` streams at a time; between slices the event loop runs, so while a change goes out
+ * to many streams the next ones are read and join the writes still to come instead of each
+ * costing every stream a write of its own.
  */
-let batch: SseConnection[] = []
-function flushBatch(): void {
-  const done = batch
-  batch = []
-  for (const connection of done) connection.flush()
+const flushSlice = 100
+let queue: SseConnection[] = []
+let head = 0
+let flushing = false
+
+function enqueue(connection: SseConnection): void {
+  queue.push(connection)
+  if (flushing) return
+  flushing = true
+  queueMicrotask(() => void flushQueue())
+}
+
+async function flushQueue(): Promise<void> {
+  try {
+    while (head < queue.length) {
+      const end = Math.min(queue.length, head + flushSlice)
+      while (head < end) queue[head++]!.flush()
+      if (head < queue.length) await setImmediate()
+    }
+  } finally {
+    queue = []
+    head = 0
+    flushing = false
+  }
 }
 
 export interface SseLimits {
@@ -61,13 +83,13 @@ export interface SseLimits {
 export class SseConnection {
   private readonly heartbeat: NodeJS.Timeout
   private readonly retryFrame: Frame
-  /** Written to in the current batch (it is in `batch`). */
+  /** Has frames waiting for its turn (it is in `queue`). */
   private inBatch = false
-  /** The socket this batch corked, if any (a response not yet writing to it goes through `res.write`). */
+  /** The socket corked for its turn, if any (a response not yet writing to it goes through `res.write`). */
   private corkedSocket: Socket | undefined
   closed = false
   sent = 0
-  /** Change events written since the last flush, counted for the observer once per batch. */
+  /** Change events written since its last turn, counted for the observer once per turn. */
   private unreported = 0
   onClose: ((reason: 'client' | 'slow' | 'server') => void) | undefined
 
@@ -130,7 +152,7 @@ export class SseConnection {
   }
 
   /**
-   * Straight to the socket, corked until the batch ends, once everything the response wrote
+   * Straight to the socket, corked until its turn, once everything the response wrote
    * itself (headers, first `retry:`) is in it: the shared frame's bytes as they are, where
    * `res.write` would frame and encode them again for every stream and flush each on its own tick.
    */
@@ -139,7 +161,7 @@ export class SseConnection {
     const { res } = this
     if (!this.inBatch) {
       this.inBatch = true
-      if (batch.push(this) === 1) queueMicrotask(flushBatch)
+      enqueue(this)
     }
     const socket = res.socket
     if (socket && res.writableLength === socket.writableLength) {
@@ -150,12 +172,12 @@ export class SseConnection {
       socket.write(res.chunkedEncoding ? frame.chunk : frame.body)
     } else res.write(frame.body)
     if (res.writableLength <= this.limits.maxBufferedBytes) return
-    // Over the allowance before the batch went out: write it now, and only then judge the reader.
+    // Over the allowance before its turn: write it now, and only then judge the reader.
     this.flush()
     if (res.writableLength > this.limits.maxBufferedBytes) this.end('slow')
   }
 
-  /** Writes what the batch corked (one write of every frame it holds). */
+  /** Writes what was corked for its turn (one write of every frame it holds). */
   flush(): void {
     if (!this.inBatch) return
     this.inBatch = false
