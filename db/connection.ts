@@ -64,7 +64,11 @@ function statementName(text: string): string {
  *
  * - Every parameterized query becomes a named prepared statement, so each connection plans a
  *   query shape once. Planning is the dominant cost of short queries under row-level security
- *   (the policies expand into every plan); a cached plan skips it.
+ *   (the policies expand into every plan: ~0.6 ms for the page list); a cached plan skips it.
+ *   The connection uses generic plans only (`plan_cache_mode`): by default Postgres replans a
+ *   statement with its values whenever the generic plan's estimate looks worse, which it always
+ *   does with a `limit $n` (taken as a tenth of the rows), so the list was planned on every run.
+ *   Our statements filter by organization and id, where one plan fits every value.
  * - A `deferrable` statement (the BEGIN + context of `withContext`) is not sent on its own: it
  *   goes out in one write with the next query, pipelined (`pipeline: true` on the pool), so the
  *   transaction costs no extra round trip. When no query follows, the COMMIT or ROLLBACK that
@@ -76,6 +80,8 @@ export function runtimeQueryPath(pool: pg.Pool): pg.Pool {
   pool.on('release', (_err: Error | undefined, client: pg.PoolClient) => forgetDeferred.get(client)?.())
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>
+    // Queued before any user's query. Should it fail, Postgres chooses plans as by default.
+    query('set plan_cache_mode = force_generic_plan').catch(() => {})
     const stream = (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream
     let deferred: string | null = null
     forgetDeferred.set(client as pg.PoolClient, () => { deferred = null })

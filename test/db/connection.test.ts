@@ -103,3 +103,15 @@ t.test('on a plain pool the deferrable statement simply runs', async (t) => {
   t.equal(inside.user_id, alice.userId)
   t.equal((await settings(plain)).user_id, null)
 })
+
+t.test('a statement is planned once per connection: every run after the first uses the cached generic plan', async (t) => {
+  // A list's shape under RLS: a `limit $n` makes Postgres' default replan it with its values on every run.
+  const list = (trx: Kysely<DB>, limit: number) => trx.selectFrom('pages').select('id')
+    .where('organization_id', '=', '01900000-0000-7000-8000-0000000000aa').orderBy('created_at', 'desc').limit(limit).execute()
+  for (let i = 0; i < 12; i++) await withContext(runtime, alice, (trx) => list(trx, 20 + i))
+  const plans = await sql<{ generic: string; custom: string }>`
+    select coalesce(sum(generic_plans), 0)::text as generic, coalesce(sum(custom_plans), 0)::text as custom
+    from pg_prepared_statements where statement like '%from "pages"%'`.execute(runtime).then((r) => r.rows[0]!)
+  t.equal(plans.custom, '0', 'no run was planned for its values')
+  t.equal(plans.generic, '12', 'every run used the generic plan')
+})
