@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Page } from '../db/schema.js'
 import { examples } from '../lib/examples.js'
+import { isoTimestamp } from '../lib/iso-timestamp.js'
 import { timestamp } from '../lib/schemas.js'
 import { defaultRules, defineEntity } from './definition.js'
 
@@ -40,7 +41,7 @@ export function toPageDto(p: Page): PageDto {
   return {
     id: p.id, tenantId: p.tenant_id, organizationId: p.organization_id, title: p.title, content: p.content,
     status: p.status, publicAccess: p.public_access, createdBy: p.created_by,
-    createdAt: p.created_at.toISOString(), updatedAt: p.updated_at.toISOString(),
+    createdAt: isoTimestamp(p.created_at), updatedAt: isoTimestamp(p.updated_at),
   }
 }
 
