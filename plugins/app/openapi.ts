@@ -49,6 +49,7 @@ export default fp(async (fastify) => {
     transform,
     transformObject,
   })
-  await fastify.register(swaggerUi, { routePrefix: '/docs' })
+  // Swagger UI is an HTML page: its routes send the document's security headers.
+  await fastify.register(swaggerUi, { routePrefix: '/docs', uiHooks: { onRequest: fastify.documentHeaders } })
   fastify.get('/openapi.json', { schema: { hide: true }, config: { guards: ['public'] } }, async () => fastify.swagger())
-}, { name: 'openapi', dependencies: ['config', 'validation'] })
+}, { name: 'openapi', dependencies: ['config', 'validation', 'helmet'] })

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
 import helmet from 'helmet'
 
-const directives = {
+/** What Swagger UI at /docs and the demo page need to load their scripts, styles and images. */
+const documentDirectives = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
   styleSrc: ["'self'", "'unsafe-inline'"],
@@ -11,23 +12,53 @@ const directives = {
 }
 
 /**
- * Security headers (SPEC §10). The CSP allows what Swagger UI at /docs needs. HSTS and
- * `upgrade-insecure-requests` go out only over https: over plain http (a LAN, Docker) the latter
- * makes the browser fetch /docs' assets over https, which fails, and the page stays blank.
- * The headers depend on nothing of the request (no nonce), so each variant's set is recorded once,
- * at boot, from helmet itself, and set on every response without running its middleware chain.
- * They go into the reply's own headers (names lower-cased at boot), which Node validates and writes
- * once in `writeHead`: on the raw response (`setHeader`), each was validated and stored twice.
- * Hijacked replies (the SSE streams) write `reply.getHeaders()`, so they carry them too.
+ * HSTS and `upgrade-insecure-requests` go out only over https: over plain http (a LAN, Docker)
+ * the latter makes the browser fetch /docs' assets over https, which fails, and the page stays blank.
+ */
+const overHttps = (https: boolean, directives: Record<string, Iterable<string> | null>) =>
+  ({ directives: https ? directives : { ...directives, upgradeInsecureRequests: null } })
+
+/**
+ * An API response is never rendered as a page: it needs no script, style or frame, and the
+ * headers that only shape how a browser treats a document (COOP, Origin-Agent-Cluster, DNS
+ * prefetch, IE download and XSS filters, Flash cross-domain policies) do nothing for it
+ * (OWASP REST Security Cheat Sheet). Its CSP allows nothing and no one may frame it.
+ */
+const apiHeaders = (https: boolean) => headersOf(helmet({
+  contentSecurityPolicy: { useDefaults: false, ...overHttps(https, { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }) },
+  strictTransportSecurity: https,
+  xFrameOptions: { action: 'deny' },
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+}))
+
+const documentHeaders = (https: boolean) => headersOf(helmet({
+  contentSecurityPolicy: overHttps(https, documentDirectives),
+  strictTransportSecurity: https,
+}))
+
+/**
+ * Security headers (SPEC §10), from helmet, in two sets: the API's on every response, and the
+ * full set for HTML documents (Swagger UI, the demo page), whose routes add `documentHeaders`.
+ * The headers depend on nothing of the request (no nonce), so each set is recorded once, at
+ * boot, from helmet itself, and set on every response without running its middleware chain.
+ * They go into the reply's own headers (names lower-cased at boot), which Node validates and
+ * writes once in `writeHead`. Hijacked replies (the SSE streams) write `reply.getHeaders()`, so
+ * they carry them too.
  */
 export default fp(async (fastify) => {
-  const overHttps = headersOf(helmet({ contentSecurityPolicy: { directives } }))
-  const overHttp = headersOf(helmet({
-    contentSecurityPolicy: { directives: { ...directives, upgradeInsecureRequests: null } },
-    strictTransportSecurity: false,
-  }))
-  const securityHeaders = (request: FastifyRequest) => request.protocol === 'https' ? overHttps : overHttp
+  const api = { http: apiHeaders(false), https: apiHeaders(true) }
+  const document = { http: documentHeaders(false), https: documentHeaders(true) }
+  const securityHeaders = (request: FastifyRequest) => api[request.protocol]
   fastify.decorate('securityHeaders', securityHeaders)
+  fastify.decorate('documentHeaders', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    reply.headers(document[request.protocol])
+    done()
+  })
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(securityHeaders(request))
     done()
@@ -36,8 +67,10 @@ export default fp(async (fastify) => {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The security headers of a response to `request` (for answers sent before any hook runs). */
+    /** The security headers of an API response to `request` (for answers sent before any hook runs). */
     securityHeaders?(request: FastifyRequest): Record<string, string>
+    /** A route's onRequest hook for an HTML page: the document's security headers (its CSP allows its own scripts). */
+    documentHeaders(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void
   }
 }
 

@@ -22,11 +22,13 @@ const demoRoutes: FastifyPluginAsyncZod = async (fastify) => {
 
   fastify.get('/demo', {
     config: { guards: ['public'] },
+    onRequest: fastify.documentHeaders,
     schema: { hide: true },
   }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(html))
 
   fastify.get('/demo/app.js', {
     config: { guards: ['public'] },
+    onRequest: fastify.documentHeaders,
     schema: { hide: true },
   }, async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(script))
 }

@@ -16,7 +16,8 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
       summary: 'Liveness: the process answers (no database access)',
       response: { 200: z.object({ status: z.literal('ok') }) },
     },
-  }, async () => ({ status: 'ok' as const }))
+  // Synchronous: the answer needs no promise (Fastify sends a returned value as it is).
+  }, () => ({ status: 'ok' as const }))
 
   fastify.get('/ready', {
     config: { guards: ['public'] },

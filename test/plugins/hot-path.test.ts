@@ -4,12 +4,18 @@ import { as, build, signUp, verifyEmail } from '../helper.js'
 
 /** Every response carries these (plain http: no HSTS), whatever answered it. */
 const securityHeaders = [
-  'content-security-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster',
-  'referrer-policy', 'x-content-type-options', 'x-dns-prefetch-control', 'x-download-options', 'x-frame-options',
-  'x-permitted-cross-domain-policies', 'x-xss-protection', 'x-request-id',
+  'content-security-policy', 'cross-origin-resource-policy', 'referrer-policy', 'x-content-type-options', 'x-frame-options', 'x-request-id',
 ]
+/** An HTML page (Swagger UI, the demo) also carries those that shape how a browser treats a document. */
+const documentHeaders = [
+  ...securityHeaders, 'cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-download-options',
+  'x-permitted-cross-domain-policies', 'x-xss-protection',
+]
+/** An API response's CSP allows nothing and no framing. */
+const apiPolicy = "default-src 'none';frame-ancestors 'none'"
 
-const missingOf = (headers: Record<string, unknown>) => securityHeaders.filter((name) => typeof headers[name] !== 'string' || headers[name] === '')
+const missingOf = (headers: Record<string, unknown>, names = securityHeaders) => names.filter((name) => typeof headers[name] !== 'string' || headers[name] === '')
+const isPage = (url: string) => /^\/(docs|demo)(\/|$)/.test(url)
 
 t.test('every route, method and outcome answers with the security headers and its request id', async (t) => {
   const { app, routes } = await build(t, {}, {
@@ -18,6 +24,7 @@ t.test('every route, method and outcome answers with the security headers and it
     },
   })
   const seen = new Set<string>()
+  let pages = 0
   for (const route of routes) {
     // Streams stay open (their headers: test/sync/streams.test.ts); WebSocket ingest needs an upgrade.
     if (/stream|ingest/.test(route.url)) continue
@@ -27,10 +34,16 @@ t.test('every route, method and outcome answers with the security headers and it
       if (seen.has(key)) continue
       seen.add(key)
       const res = await app.inject({ method: method as 'GET', url, headers: { origin: 'http://localhost:80' } })
-      t.same(missingOf(res.headers), [], `${key} → ${res.statusCode} carries every security header`)
+      const page = /^text\/html/.test(String(res.headers['content-type']))
+      if (page) pages++
+      t.same(missingOf(res.headers, page ? documentHeaders : securityHeaders), [], `${key} → ${res.statusCode} carries every security header`)
+      if (page) t.match(res.headers['content-security-policy'], /script-src 'self'/, `${key}: a page's CSP lets it load its own scripts`)
+      // Swagger UI's scripts and styles carry the page's headers; everything else is the API's.
+      else if (!isPage(url)) t.equal(res.headers['content-security-policy'], apiPolicy, `${key}: the API's CSP`)
     }
   }
   t.ok(seen.size > 30, `${seen.size} routes answered`)
+  t.ok(pages > 0, `Swagger UI's pages are among them (${pages})`)
   const outcomes: Array<[string, InjectOptions, number]> = [
     ['404 (no route)', { method: 'GET', url: '/no-such-route' }, 404],
     ['HEAD twin', { method: 'HEAD', url: '/health' }, 200],

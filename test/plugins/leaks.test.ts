@@ -65,7 +65,7 @@ t.test('HSTS and upgrade-insecure-requests only over https, so /docs works over 
     const res = await app.inject({ method: 'GET', url })
     t.equal(res.headers['strict-transport-security'], undefined, `${url} over http: no HSTS`)
     t.notMatch(res.headers['content-security-policy'], /upgrade-insecure-requests/, `${url} over http: assets are not upgraded`)
-    t.match(res.headers['content-security-policy'], /default-src 'self'/, `${url} over http: the rest of the CSP stays`)
+    t.match(res.headers['content-security-policy'], url === '/docs' ? /default-src 'self'/ : /default-src 'none'/, `${url} over http: the rest of the CSP stays`)
     t.equal(res.headers['x-content-type-options'], 'nosniff')
   }
 
@@ -74,12 +74,16 @@ t.test('HSTS and upgrade-insecure-requests only over https, so /docs works over 
   await https.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(() => https.close())
   const { port } = https.server.address() as { port: number }
-  const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path: '/health', rejectUnauthorized: false }, (res) => {
+  const headersOf = (path: string) => new Promise<Record<string, unknown>>((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (res) => {
       res.resume()
       resolve(res.headers)
     }).on('error', reject).end()
   })
-  t.match(headers['strict-transport-security'], /max-age=\d+/, 'over https: HSTS')
-  t.match(headers['content-security-policy'], /upgrade-insecure-requests/, 'over https: upgrade-insecure-requests')
+  const api = await headersOf('/health')
+  t.match(api['strict-transport-security'], /max-age=\d+/, 'over https: HSTS')
+  t.equal(api['content-security-policy'], "default-src 'none';frame-ancestors 'none'", 'an API response loads nothing, so nothing to upgrade')
+  const docs = await headersOf('/docs/static/index.html')
+  t.match(docs['strict-transport-security'], /max-age=\d+/, 'over https: HSTS on pages too')
+  t.match(docs['content-security-policy'], /upgrade-insecure-requests/, 'over https: a page\'s assets are upgraded')
 })
