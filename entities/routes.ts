@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { type Generated, type Kysely, sql } from 'kysely'
 import { v7 as uuid } from 'uuid'
 import { z } from 'zod'
+import { queryTemplate } from '../db/query-template.js'
 import { type ScopedDb, withContext } from '../db/rls.js'
 import { containsPattern } from '../db/search.js'
 import { AppError } from '../lib/errors.js'
@@ -91,42 +92,62 @@ export function registerEntityRoutes(fastify: FastifyInstance, definition: AnyEn
 
   const sortKeys = Object.keys(list.sort) as [string, ...string[]]
   const listQuery = paginationQuery.extend({ sort: z.enum(sortKeys).default(sortKeys[0]), ...list.filters })
+  type Filters = Array<readonly [string, unknown]>
+  /** The organization's rows that match a search pattern and filters (values, or a template's stand-ins). */
+  const matchesOf = (db: ScopedDb, organizationId: string, pattern: string | undefined, filters: Filters) => {
+    let base = from(db).where('organization_id', '=', organizationId)
+    if (pattern !== undefined) base = base.where(column(list.search!), 'ilike', pattern)
+    for (const [name, value] of filters) base = base.where(column(name), '=', value as string)
+    return base
+  }
+  // One round trip: the page, and the total on each row: unfiltered, the maintained count (one
+  // row read); filtered and exact, a window over the matches; otherwise counted after.
+  type Carry = 'maintained' | 'window' | 'none'
+  type PageRow = AnyRow & { full_count: string | null }
+  // Each shape of the page query (sort, order, which filters, how the total comes) is built and
+  // compiled once; a request binds its values.
+  const pageQueries = new Map<string, ReturnType<typeof queryTemplate<PageRow>>>()
+  const pageQuery = (sort: string, order: 'asc' | 'desc', searched: boolean, filterNames: string[], carry: Carry) => {
+    const shape = `${sort} ${order} ${searched} ${carry} ${filterNames.join(',')}`
+    let template = pageQueries.get(shape)
+    if (!template) {
+      template = queryTemplate<PageRow>((slot) => {
+        const total = carry === 'maintained' ? maintainedTotal(slot('organizationId'), entityType) : carry === 'window' ? sql<string>`count(*) over ()` : sql<null>`null`
+        return matchesOf(fastify.db, slot('organizationId'), searched ? slot('pattern') : undefined, filterNames.map((name) => [name, slot(`filter:${name}`)]))
+          .selectAll().select(total.as('full_count'))
+          .orderBy(column(list.sort[sort]!), order).orderBy('id', order).limit(slot('limit')).offset(slot('offset'))
+      })
+      pageQueries.set(shape, template)
+    }
+    return template
+  }
   app.get(path, {
     config,
     schema: { tags, summary: `List ${table} of the organization`, params: orgParams, querystring: listQuery, response: { 200: listOf(withCan), 400: errorSchema, ...guardErrors } },
   }, async (request, reply) => {
     const query = request.query as z.infer<typeof listQuery>
     const organizationId = request.organization!.id
-    let base = from(request.db).where('organization_id', '=', organizationId)
-    let filtered = false
-    if (query.q && list.search) {
-      base = base.where(column(list.search), 'ilike', containsPattern(query.q))
-      filtered = true
-    }
-    for (const [name, value] of list.filter?.(query) ?? []) {
-      if (value === undefined) continue
-      base = base.where(column(name), '=', value as string)
-      filtered = true
-    }
+    const pattern = query.q && list.search ? containsPattern(query.q) : undefined
+    const filters: Filters = (list.filter?.(query) ?? []).filter(([, value]) => value !== undefined)
+    const filtered = pattern !== undefined || filters.length > 0
     const preferred = countPreference(request.headers.prefer)
     const method = preferred ?? 'exact'
-    // One round trip: the page, and the total on each row: unfiltered, the maintained count (one
-    // row read); filtered and exact, a window over the matches; otherwise counted below.
-    const carry = !filtered ? maintainedTotal(organizationId, entityType) : method === 'exact' ? sql<string>`count(*) over ()` : sql<null>`null`
-    const page = await base.selectAll().select(carry.as('full_count'))
-      .orderBy(column(list.sort[query.sort]!), query.order).orderBy('id', query.order)
-      .limit(query.limit).offset(query.offset).execute()
-    const carried = page[0]?.full_count
+    const carry: Carry = !filtered ? 'maintained' : method === 'exact' ? 'window' : 'none'
+    const values: Record<string, unknown> = { organizationId, pattern, limit: query.limit, offset: query.offset }
+    for (const [name, value] of filters) values[`filter:${name}`] = value
+    const compiled = pageQuery(query.sort, query.order, pattern !== undefined, filters.map(([name]) => name), carry)(values)
+    // The rows keep their `full_count`: `toDto` reads only its columns.
+    const { rows } = await request.db.executeQuery(compiled)
+    const carried = rows[0]?.full_count
     // Past the end no row carries the total; an empty first page has none; a caller who may not
     // read the maintained count (RLS) sees only some rows: count what they see.
-    const known = carried ?? (!filtered && page.length === 0 && query.offset > 0
+    const known = carried ?? (!filtered && rows.length === 0 && query.offset > 0
       ? (await request.db.selectNoFrom(maintainedTotal(organizationId, entityType).as('n')).executeTakeFirstOrThrow()).n
       : null)
     const total = known != null ? Number(known)
-      : page.length === 0 && query.offset === 0 ? 0
-      : await countMatches(request.db, base, method)
+      : rows.length === 0 && query.offset === 0 ? 0
+      : await countMatches(request.db, matchesOf(request.db, organizationId, pattern, filters), method)
     if (preferred) reply.header('preference-applied', `count=${known != null && !filtered ? 'exact' : method}`)
-    const rows: AnyRow[] = page.map(({ full_count: _count, ...row }) => row as AnyRow)
     const cans = getAllowedActionsBatch(subjectOf(request), rows.map(ref))
     return { items: rows.map((row, i) => present(row, cans[i]!)), total }
   })

@@ -58,6 +58,15 @@ t.test('list: pagination, sort, search, filter, validation', async (t) => {
   t.same((await dave('GET', '/aaaaaa/org-x/pages?offset=10')).json(), { items: [], total: 4 }, 'past the end the total is still right')
   t.same((await dave('GET', '/aaaaaa/org-x/pages?q=100%25')).json().items.map((p: { title: string }) => p.title), ['Gamma 100%'], '% is literal')
   t.same((await dave('GET', '/aaaaaa/org-x/pages?status=published&sort=title')).json().items.map((p: { title: string }) => p.title), ['Beta', 'Hello'])
+  // Each query shape is compiled once: a second request of a shape binds its own values.
+  const titles = async (query: string) => {
+    const { items, total } = (await dave('GET', `/aaaaaa/org-x/pages?${query}`)).json() as { items: Array<{ title: string }>; total: number }
+    return { titles: items.map((p) => p.title), total }
+  }
+  t.same(await titles('status=draft&sort=title'), { titles: ['Alpha', 'Gamma 100%'], total: 2 }, 'the same shape with another filter value')
+  t.same(await titles('q=a&status=draft&sort=title&limit=1&offset=1'), { titles: ['Gamma 100%'], total: 2 }, 'search and filter together, paged')
+  t.same(await titles('q=e&status=published&sort=title&limit=1'), { titles: ['Beta'], total: 2 }, 'the same shape with other values')
+  t.same(await titles('sort=title&limit=1&offset=3'), { titles: ['Hello'], total: 4 })
   for (const [query, field] of [['limit=0', 'limit'], ['limit=1001', 'limit'], ['offset=-1', 'offset'], ['sort=nope', 'sort'], ['order=up', 'order'], ['status=gone', 'status']] as const) {
     const res = await dave('GET', `/aaaaaa/org-x/pages?${query}`)
     t.equal(res.statusCode, 400, query!)
