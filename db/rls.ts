@@ -5,7 +5,7 @@ import type { DB } from './schema.js'
 
 /**
  * The RLS contexts of SPEC §4.2, plus the sync engine's. Each runs `work` in one transaction
- * whose first statement sets every setting at once (transaction-local, so nothing leaks to the
+ * whose first query sets every setting at once (transaction-local, so nothing leaks to the
  * next user of a pooled connection, after a commit or a rollback).
  *
  * The runtime connection is trusted to choose its context: RLS protects against a forgotten or
@@ -30,14 +30,16 @@ function settingsOf(context: RlsContext): Record<'tenant_id' | 'user_id' | 'is_a
   }
 }
 
-/** The one statement that sets every setting of `context` (values as escaped literals). */
+/**
+ * The statements that set every setting of `context` for the open transaction (values as escaped
+ * literals): `set local` answers no row, so the driver has none to describe and parse.
+ */
 function contextStatement(context: RlsContext): string {
-  const settings = Object.entries(settingsOf(context))
-    .map(([name, value]) => `set_config('app.${name}', ${pg.escapeLiteral(value)}, true)`)
-  return `select ${settings.join(', ')}`
+  return Object.entries(settingsOf(context))
+    .map(([name, value]) => `set local app.${name} = ${pg.escapeLiteral(value)}`).join('; ')
 }
 
-/** Sets `context` for the rest of the open transaction `trx`, in one statement. */
+/** Sets `context` for the rest of the open transaction `trx`, in one round trip. */
 export async function setContext(trx: ScopedDb, context: RlsContext): Promise<void> {
   await sql.raw(contextStatement(context)).execute(trx)
 }
@@ -46,7 +48,7 @@ const commit = CompiledQuery.raw('commit')
 const rollback = CompiledQuery.raw('rollback')
 
 /**
- * Runs `work` in one transaction in `context`. BEGIN and the one `set_config` statement are one
+ * Runs `work` in one transaction in `context`. BEGIN and the `set local` statements are one
  * simple-protocol query (the values are escaped literals), deferrable: on the runtime pool it
  * travels with the handler's first query (`runtimeQueryPath`). `readOnly`: Postgres refuses any
  * write in it (used for safe HTTP methods).

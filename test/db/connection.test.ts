@@ -115,3 +115,11 @@ t.test('a statement is planned once per connection: every run after the first us
   t.equal(plans.custom, '0', 'no run was planned for its values')
   t.equal(plans.generic, '12', 'every run used the generic plan')
 })
+
+t.test('context values are set verbatim: quotes, backslashes and statements in them stay data', async (t) => {
+  const hostile = "x'; set local app.user_id = '01900000-0000-7000-8000-0000000000ee'; select '\\"
+  const seen = await withContext(runtime, { kind: 'public', tenantId: hostile }, (trx) => sql<{ tenant: string; user: string }>`
+    select current_setting('app.tenant_id', true) as tenant, current_setting('app.user_id', true) as user`.execute(trx).then((r) => r.rows[0]!))
+    .catch((error: unknown) => error)
+  t.same(seen, { tenant: hostile, user: '' }, 'the tenant setting holds the whole value; no other setting changed')
+})
