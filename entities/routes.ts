@@ -52,8 +52,9 @@ export function registerEntityRoutes(fastify: FastifyInstance, definition: AnyEn
   const withCan = definition.dto.extend({ can: canSchema, ...(versioned ? { stx: stxSchema } : {}) })
   const conflicts = versioned ? { 409: errorOf('field_version_conflict', 'mutation_id_reused') } : {}
   const ref = (row: AnyRow): EntityRef => ({ rules, organizationId: row.organization_id, row })
+  // Object.assign, not spread: V8 copies a DTO into an object literal with more keys ~4× slower (a list presents 20).
   const present = (row: AnyRow, can: Can) =>
-    ({ ...definition.toDto(row), can, ...(versioned ? { stx: stxOf(definition, row) } : {}) }) as z.infer<typeof withCan>
+    Object.assign({}, definition.toDto(row), versioned ? { can, stx: stxOf(definition, row) } : { can }) as z.infer<typeof withCan>
   const forbidden = (action: string) => new AppError(403, 'forbidden', 'warn', { message: `Not allowed to ${action} this ${entityType}`, entityType })
   const from = (scoped: ScopedDb) => {
     const { db, table } = entityTable(scoped, definition)
