@@ -43,6 +43,8 @@ export class ActivityBus extends EventEmitter<ActivityBusEvents> {
   private queue: Promise<void> = Promise.resolve()
   /** A catch-up waiting for its turn: later wake-ups join it (it reads everything they would). */
   private waiting: Promise<void> | undefined
+  /** The cursor that catch-up must reach: undefined if some wake-up announced none (it reads). */
+  private waitingFor: string | undefined
   published = 0
 
   // Pages as large as an ingest message: a bulk import costs as few reads as it has messages.
@@ -51,11 +53,23 @@ export class ActivityBus extends EventEmitter<ActivityBusEvents> {
     this.setMaxListeners(0)
   }
 
-  /** Reads and publishes everything committed after the bus's cursor. */
-  catchUp(): Promise<void> {
-    if (this.waiting) return this.waiting
+  /**
+   * Reads and publishes everything committed after the bus's cursor. With `upTo` (the last cursor
+   * a wake-up announces), nothing is read once the bus has published that far: each commit wakes
+   * it twice (its NOTIFY and its CDC batch), and a second read would only compete with the
+   * delivery of the first.
+   */
+  catchUp(upTo?: string): Promise<void> {
+    if (upTo && upTo <= this.cursor) return Promise.resolve()
+    if (this.waiting) {
+      // The waiting catch-up now also answers this wake-up: it reads unless both are reached.
+      if (this.waitingFor !== undefined) this.waitingFor = upTo && upTo < this.waitingFor ? this.waitingFor : upTo || undefined
+      return this.waiting
+    }
+    this.waitingFor = upTo || undefined
     const run = this.queue.then(() => {
       this.waiting = undefined
+      if (this.waitingFor !== undefined && this.waitingFor <= this.cursor) return
       return this.readMissing()
     })
     this.waiting = run

@@ -72,7 +72,7 @@ export default fp(async (fastify) => {
             if (message.payload) bus.emit('invalidate', message.payload)
             return
           }
-          bus.catchUp().catch((err: unknown) => fastify.log.error({ err }, 'activity catch-up failed'))
+          bus.catchUp(message.payload).catch((err: unknown) => fastify.log.error({ err }, 'activity catch-up failed'))
         })
         if (lost) bus.markGap()
         await bus.catchUp()

@@ -110,7 +110,7 @@ export default fp(async (fastify) => {
         // The batch only wakes the bus, which reads the change log itself: what a message claims
         // is never published. It is acknowledged once the log holds (and the bus has published)
         // everything up to its last cursor; a cursor the log does not reach is refused.
-        await bus.catchUp()
+        await bus.catchUp(batch.activities.at(-1)!.cursor)
         if (batch.activities.at(-1)!.cursor > bus.cursor) {
           batches.inc({ result: 'rejected' })
           socket.send(JSON.stringify({ type: 'error', error: 'unknown_activities', batchId: batch.batchId }))
