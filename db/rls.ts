@@ -51,7 +51,7 @@ const rollback = CompiledQuery.raw('rollback')
  * Runs `work` in one transaction in `context`. BEGIN and the `set local` statements are one
  * simple-protocol query (the values are escaped literals), deferrable: on the runtime pool it
  * travels with the handler's first query (`runtimeQueryPath`). `readOnly`: Postgres refuses any
- * write in it (used for safe HTTP methods).
+ * write in it (used for safe HTTP methods), and its COMMIT is not waited for.
  */
 export async function withContext<T>(
   db: Kysely<DB>, context: RlsContext, work: (trx: ScopedDb) => Promise<T>, options: { readOnly?: boolean } = {},
@@ -66,7 +66,10 @@ export async function withContext<T>(
       await connection.executeQuery(rollback).catch(() => {})
       throw error
     }
-    await connection.executeQuery(commit)
+    // A read-only transaction has nothing left to lose at COMMIT: it is sent and not awaited, so a
+    // read answers after one round trip; the connection's next user queues behind it.
+    if (options.readOnly) void connection.executeQuery(commit).catch(() => {})
+    else await connection.executeQuery(commit)
     return result
   })
 }

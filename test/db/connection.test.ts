@@ -123,3 +123,14 @@ t.test('context values are set verbatim: quotes, backslashes and statements in t
     .catch((error: unknown) => error)
   t.same(seen, { tenant: hostile, user: '' }, 'the tenant setting holds the whole value; no other setting changed')
 })
+
+t.test('read-only contexts, whose COMMIT is not waited for, end before the next user of the connection starts', async (t) => {
+  const ids = Array.from({ length: 20 }, (_, i) => `01900000-0000-7000-8000-${String(i).padStart(12, '0')}`)
+  // One connection: each context's COMMIT is still on its way when the next one opens.
+  const seen = await Promise.all(ids.map((userId) => withContext(runtime, { kind: 'user', userId }, (trx) => settings(trx), { readOnly: true })))
+  t.same(seen.map((s) => s.user_id), ids, 'each context sees its own user')
+  t.equal(new Set(seen.map((s) => s.xid)).size, ids.length, 'each in its own transaction')
+  const readOnly = await withContext(runtime, alice, (trx) => sql<{ ro: string }>`select current_setting('transaction_read_only') as ro`.execute(trx))
+  t.equal(readOnly.rows[0]!.ro, 'off', 'a read-write context after them is not inside a read-only transaction')
+  t.equal((await settings(runtime)).user_id, null, 'nothing is left on the connection')
+})
