@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Attachment } from '../db/schema.js'
 import { examples } from '../lib/examples.js'
+import { isoTimestamp } from '../lib/iso-timestamp.js'
 import { timestamp } from '../lib/schemas.js'
 import { defaultRules, defineEntity } from './definition.js'
 
@@ -43,7 +44,7 @@ export const attachments = defineEntity({
   update: updateAttachmentBody,
   toDto: (a: Attachment): AttachmentDto => ({
     id: a.id, tenantId: a.tenant_id, organizationId: a.organization_id, filename: a.filename, contentType: a.content_type,
-    size: Number(a.size), key: a.key, createdBy: a.created_by, createdAt: a.created_at.toISOString(), updatedAt: a.updated_at.toISOString(),
+    size: Number(a.size), key: a.key, createdBy: a.created_by, createdAt: isoTimestamp(a.created_at), updatedAt: isoTimestamp(a.updated_at),
   }),
   toColumns: (body: Partial<z.infer<typeof createAttachmentBody>>): Partial<Attachment> => ({
     ...(body.filename !== undefined ? { filename: body.filename } : {}),

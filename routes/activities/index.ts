@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Activity } from '../../db/schema.js'
+import { isoTimestamp } from '../../lib/iso-timestamp.js'
 import { errorSchema, guardErrors, listOf, timestamp } from '../../lib/schemas.js'
 
 export const activitySchema = z.object({
@@ -18,7 +19,7 @@ export const activitySchema = z.object({
 export const toActivityDto = (a: Activity): z.infer<typeof activitySchema> => ({
   cursor: a.id, action: a.action, entityType: a.entity_type, entityId: a.entity_id, tenantId: a.tenant_id,
   organizationId: a.organization_id, seq: a.seq === null ? null : Number(a.seq), changedFields: a.changed_fields,
-  createdAt: a.created_at.toISOString(),
+  createdAt: isoTimestamp(a.created_at),
 })
 
 /** The change log for system admins (SPEC §5), newest first unless `after` pages forward. */
