@@ -49,7 +49,11 @@ export default fp(async (fastify) => {
     transform,
     transformObject,
   })
-  // Swagger UI is an HTML page: its routes send the document's security headers.
-  await fastify.register(swaggerUi, { routePrefix: '/docs', uiHooks: { onRequest: fastify.documentHeaders } })
+  // Swagger UI is an HTML page: everything it serves sends the document's security headers, its
+  // static files too (uiHooks miss those, oauth2-redirect.html among them), so hooked on its scope.
+  await fastify.register(async (docs) => {
+    docs.addHook('onRequest', fastify.documentHeaders)
+    await docs.register(swaggerUi, { routePrefix: '/docs' })
+  })
   fastify.get('/openapi.json', { schema: { hide: true }, config: { guards: ['public'] } }, async () => fastify.swagger())
 }, { name: 'openapi', dependencies: ['config', 'validation', 'helmet'] })
