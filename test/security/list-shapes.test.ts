@@ -39,15 +39,16 @@ function expected(rows: Page[], q: { sort: 'title' | 'createdAt' | 'status'; ord
 }
 
 t.test('concurrent list requests of every shape each get their own values', async (t) => {
-  const cases = []
+  type Query = Parameters<typeof expected>[1]
+  const cases: Array<{ org: typeof orgs[number]; q: Query; prefer: string | undefined }> = []
   for (const org of orgs) {
     for (const sort of ['title', 'createdAt', 'status'] as const) {
       for (const order of ['asc', 'desc'] as const) {
         for (const status of [undefined, 'draft', 'published']) {
           for (const search of [undefined, "'", '\\', '%', '_', 'j']) {
             for (const prefer of [undefined, 'count=exact']) {
-              const limit = 1 + (cases.length % 4)
-              const offset = cases.length % 3
+              const limit: number = 1 + (cases.length % 4)
+              const offset: number = cases.length % 3
               cases.push({ org, q: { sort, order, status, search, limit, offset }, prefer })
             }
           }
