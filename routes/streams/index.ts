@@ -63,6 +63,9 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
   }
 
   fastify.get('/entities/app/stream', {
+    // No HEAD twin: a stream writes its frames straight to the socket, where a HEAD response
+    // (no body) would carry them headless to whatever reads the connection next.
+    exposeHeadRoute: false,
     config: { guards: ['auth'], rlsTransaction: false },
     schema: {
       tags: ['streams'],
@@ -103,6 +106,7 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
 
   if (!fastify.config.publicAccess) return
   fastify.get('/public/:tenantId/stream', {
+    exposeHeadRoute: false,
     config: { guards: ['public'], rlsTransaction: false },
     schema: {
       tags: ['streams'],
