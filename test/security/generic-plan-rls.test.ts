@@ -35,8 +35,9 @@ const visible = (db: Kysely<DB>) => sql<{ ids: string }>`
     union all select id from memberships where role <> ${'none'}
     union all select id from organizations where slug <> ${''}) v`.execute(db).then((r) => r.rows[0]!.ids)
 
+const expected = new Map<RlsContext, string>()
+
 t.test('a generic plan cached on a connection shows every later context its own rows only', async (t) => {
-  const expected = new Map<RlsContext, string>()
   for (const context of contexts) {
     const { rows: [plan] } = await withContext(fresh, context, (trx) => sql<{ mode: string }>`select current_setting('plan_cache_mode') as mode`.execute(trx))
     t.equal(plan!.mode, 'auto', 'the reference connection plans as by default')
@@ -53,4 +54,21 @@ t.test('a generic plan cached on a connection shows every later context its own 
   }
   const { rows: [mode] } = await sql<{ mode: string }>`select current_setting('plan_cache_mode') as mode`.execute(runtime)
   t.equal(mode!.mode, 'force_generic_plan', 'the runtime connection did use generic plans')
+})
+
+t.test('a read-only context whose query failed (caught in its work) or that threw leaves nothing to the next user', async (t) => {
+  const failing = (trx: Kysely<DB>) => sql`select ${'not-a-uuid'}::uuid`.execute(trx)
+  for (let i = 0; i < 3; i++) {
+    const caught = await withContext(runtime, contexts[0]!, (trx) => failing(trx).then(() => 'ran', () => 'failed'), { readOnly: true })
+    t.equal(caught, 'failed')
+    await t.rejects(withContext(runtime, contexts[2]!, failing, { readOnly: true }))
+    // At once: the next context is opened while the failed one's COMMIT is still on its way.
+    const [, next] = await Promise.all([
+      withContext(runtime, contexts[0]!, (trx) => failing(trx).catch(() => null), { readOnly: true }),
+      withContext(runtime, contexts[2]!, visible, { readOnly: true }),
+    ])
+    t.equal(next, expected.get(contexts[2]!), 'the next context sees its own rows, in a transaction of its own')
+    const writable = await withContext(runtime, contexts[1]!, (trx) => sql<{ ro: string }>`select current_setting('transaction_read_only') as ro`.execute(trx))
+    t.equal(writable.rows[0]!.ro, 'off', 'a read-write context after them is not read-only')
+  }
 })
