@@ -153,20 +153,29 @@ export function registerEntityRoutes(fastify: FastifyInstance, definition: AnyEn
     return { items: rows.map((row, i) => present(row, cans[i]!)), total }
   })
 
-  // A cached row is the same object on every hit: what `present` makes of it is made once (`can` is the caller's).
-  const presented = new WeakMap<AnyRow, z.infer<typeof withCan>>()
-  const answerRead = (request: FastifyRequest, reply: FastifyReply, row: AnyRow | undefined, source: string) => {
+  // A cached row is the same object on every hit, and `can` one of sixteen sets of rights: the
+  // answer for a row and a set is written once, by the route's own serializer (so only what the
+  // schema declares), and sent as that text on every later hit with the same rights.
+  const written = new WeakMap<AnyRow, Map<number, string>>()
+  const rightsKey = (can: Can) => (can.create ? 1 : 0) | (can.read ? 2 : 0) | (can.update ? 4 : 0) | (can.delete ? 8 : 0)
+  const answerRead = (request: FastifyRequest, reply: FastifyReply, row: AnyRow | undefined, source: string): void => {
     reply.header('x-cache', source)
     const organization = request.organization!
     if (!row || row.organization_id !== organization.id) throw entityNotFound(definition)
     const can = getAllowedActions(subjectOf(request), ref(row))
     if (!can.read) throw entityNotFound(definition)
-    let shown = presented.get(row)
-    if (!shown) {
-      shown = present(row, can)
-      presented.set(row, shown)
+    let byRights = written.get(row)
+    if (!byRights) {
+      byRights = new Map()
+      written.set(row, byRights)
     }
-    return { ...shown, can }
+    const key = rightsKey(can)
+    let json = byRights.get(key)
+    if (json === undefined) {
+      json = reply.serialize(present(row, can)) as string
+      byRights.set(key, json)
+    }
+    reply.type('application/json; charset=utf-8').send(json)
   }
 
   // The hot read (SPEC §9): served from the entity cache when it is on (and the entity did not

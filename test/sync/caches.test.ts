@@ -20,6 +20,24 @@ t.test('miss, then hit; a hit is re-authorized', async (t) => {
   t.equal(viaOtherOrg.statusCode, 404, 'a cached row of org X is not served under org Y')
 })
 
+t.test('hits answer each caller with their own rights (the written answer is per set of rights)', async (t) => {
+  const canOf = async (user: typeof users.alice) => {
+    const list = (await as(app, user)('GET', '/aaaaaa/org-x/attachments?limit=100')).json() as { items: Array<{ id: string; can: object }> }
+    return list.items.find((item) => item.id === attachment.id)!.can
+  }
+  const answers = []
+  for (const user of [users.dave, users.alice, users.dave, users.alice]) {
+    const res = await as(app, user)('GET', url)
+    t.equal(res.headers['x-cache'], 'HIT')
+    t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+    const { can, ...dto } = res.json() as { can: object }
+    t.same(can, await canOf(user), 'the rights a fresh read computes')
+    answers.push(dto)
+  }
+  t.notSame(await canOf(users.dave), await canOf(users.alice), 'the two callers have different rights')
+  for (const dto of answers) t.same(dto, answers[0], 'the same entity for both')
+})
+
 t.test('a membership removed after caching: no read', async (t) => {
   t.equal((await as(app, users.dave)('GET', url)).headers['x-cache'], 'HIT')
   const members = (await as(app, users.alice)('GET', '/aaaaaa/org-x/memberships/members?q=dave')).json()
