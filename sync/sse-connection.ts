@@ -81,7 +81,7 @@ export interface SseLimits {
  * (the client reconnects with Last-Event-ID and loses nothing).
  */
 export class SseConnection {
-  private readonly heartbeat: NodeJS.Timeout
+  private heartbeat: NodeJS.Timeout
   private readonly retryFrame: Frame
   /** Has frames waiting for its turn (it is in `queue`). */
   private inBatch = false
@@ -109,8 +109,14 @@ export class SseConnection {
     this.retryFrame = frameFrom(`retry: ${limits.retryMs}\n\n`)
     // Through the response: it sends the headers with it. Every later frame goes to the socket.
     res.write(this.retryFrame.body)
-    this.heartbeat = setInterval(() => this.write(heartbeatFrame), limits.heartbeatMs)
-    this.heartbeat.unref()
+    // Streams opened together (a restart, a deploy, a reconnect storm) would beat together:
+    // thousands of writes at one instant, every interval. Each stream's first beat comes at a
+    // random point of its first interval, so the beats of many streams spread evenly.
+    const beat = () => this.write(heartbeatFrame)
+    this.heartbeat = setTimeout(() => {
+      beat()
+      if (!this.closed) this.heartbeat = setInterval(beat, limits.heartbeatMs).unref()
+    }, Math.random() * limits.heartbeatMs).unref()
     res.on('close', () => this.finish('client'))
   }
 
@@ -202,7 +208,7 @@ export class SseConnection {
   private finish(reason: 'client' | 'slow' | 'server'): void {
     if (this.closed) return
     this.closed = true
-    clearInterval(this.heartbeat)
+    clearTimeout(this.heartbeat)
     this.onClose?.(reason)
   }
 }
