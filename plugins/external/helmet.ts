@@ -12,10 +12,11 @@ const documentDirectives = {
 }
 
 /**
- * HSTS and `upgrade-insecure-requests` go out only over https: over plain http (a LAN, Docker)
- * the latter makes the browser fetch /docs' assets over https, which fails, and the page stays blank.
+ * The CSP options for a protocol. HSTS and `upgrade-insecure-requests` go out only over https:
+ * over plain http (a LAN, Docker) the latter makes the browser fetch /docs' assets over https,
+ * which fails, and the page stays blank.
  */
-const overHttps = (https: boolean, directives: Record<string, Iterable<string> | null>) =>
+const cspFor = (https: boolean, directives: Record<string, Iterable<string> | null>) =>
   ({ directives: https ? directives : { ...directives, upgradeInsecureRequests: null } })
 
 /**
@@ -25,7 +26,7 @@ const overHttps = (https: boolean, directives: Record<string, Iterable<string> |
  * (OWASP REST Security Cheat Sheet). Its CSP allows nothing and no one may frame it.
  */
 const apiHeaders = (https: boolean) => headersOf(helmet({
-  contentSecurityPolicy: { useDefaults: false, ...overHttps(https, { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }) },
+  contentSecurityPolicy: { useDefaults: false, ...cspFor(https, { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }) },
   strictTransportSecurity: https,
   xFrameOptions: { action: 'deny' },
   crossOriginOpenerPolicy: false,
@@ -37,7 +38,7 @@ const apiHeaders = (https: boolean) => headersOf(helmet({
 }))
 
 const documentHeaders = (https: boolean) => headersOf(helmet({
-  contentSecurityPolicy: overHttps(https, documentDirectives),
+  contentSecurityPolicy: cspFor(https, documentDirectives),
   strictTransportSecurity: https,
 }))
 
