@@ -89,6 +89,8 @@ export class SseConnection {
   private corkedSocket: Socket | undefined
   closed = false
   sent = 0
+  /** Whether the response carries a body: a HEAD response is its head alone (RFC 9110 §9.3.2). */
+  private readonly hasBody: boolean
   /** Change events written since its last turn, counted for the observer once per turn. */
   private unreported = 0
   onClose: ((reason: 'client' | 'slow' | 'server') => void) | undefined
@@ -106,6 +108,7 @@ export class SseConnection {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     })
+    this.hasBody = res.req.method !== 'HEAD'
     this.retryFrame = frameFrom(`retry: ${limits.retryMs}\n\n`)
     // Through the response: it sends the headers with it. Every later frame goes to the socket.
     res.write(this.retryFrame.body)
@@ -169,7 +172,9 @@ export class SseConnection {
       this.inBatch = true
       enqueue(this)
     }
-    const socket = res.socket
+    // A response without a body (HEAD) gets none: `res.write` drops it, where bytes put on the
+    // socket would be read as the next response on the connection.
+    const socket = this.hasBody ? res.socket : null
     if (socket && res.writableLength === socket.writableLength) {
       if (this.corkedSocket !== socket) {
         socket.cork()

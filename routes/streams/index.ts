@@ -63,8 +63,8 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
   }
 
   fastify.get('/entities/app/stream', {
-    // No HEAD twin: a stream writes its frames straight to the socket, where a HEAD response
-    // (no body) would carry them headless to whatever reads the connection next.
+    // No HEAD twin: a HEAD response has no body, so it would hold a stream (and a slot of the
+    // caps) open that can never send anything (SseConnection never writes a bodyless response's frames).
     exposeHeadRoute: false,
     config: { guards: ['auth'], rlsTransaction: false },
     schema: {
