@@ -1,3 +1,5 @@
+// First: keeps next-tick entries on V8's fast path (see lib/tick-shape.ts).
+import './lib/tick-shape.js'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autoload from '@fastify/autoload'

@@ -3,6 +3,8 @@
  * `npm run start:cdc`. Reads CDC_DATABASE_URL and CDC_SECRET; pushes to the API at
  * ws://127.0.0.1:PORT/internal/cdc. SIGTERM/SIGINT stop it cleanly.
  */
+// First: keeps next-tick entries on V8's fast path (see lib/tick-shape.ts).
+import './lib/tick-shape.js'
 import closeWithGrace from 'close-with-grace'
 import pino from 'pino'
 import { loadEnvOrExit } from './config/env.js'

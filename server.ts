@@ -1,3 +1,5 @@
+// First: keeps next-tick entries on V8's fast path (see lib/tick-shape.ts).
+import './lib/tick-shape.js'
 import path from 'node:path'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
