@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { updateUser } from '../../db/users.js'
 import { errorSchema, guardErrors, listOf, timestamp, toUserDto, userSchema } from '../../lib/schemas.js'
-import tokenRoutes from './tokens.js'
 
 const meResponse = z.object({ user: userSchema, systemRole: z.literal('admin').nullable() })
 
@@ -28,9 +27,6 @@ const myInvitation = z.object({
 }).meta({ id: 'MyInvitation' })
 
 const meRoutes: FastifyPluginAsyncZod = async (fastify) => {
-  // Autoload takes only index.ts from a folder that has one.
-  await fastify.register(tokenRoutes)
-
   fastify.get('/me', {
     config: { guards: ['auth'] },
     schema: { tags: ['me'], summary: 'The signed-in user', response: { 200: meResponse, 401: errorSchema } },

@@ -210,41 +210,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/me/tokens": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** My API tokens (never their secrets) */
-        get: operations["listMyTokens"];
-        put?: never;
-        /** Create an API token (shown once; only its hash is kept) */
-        post: operations["createMyToken"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/me/tokens/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Revoke an API token (every instance refuses it within a second) */
-        delete: operations["deleteMyToken"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/me": {
         parameters: {
             query?: never;
@@ -580,6 +545,41 @@ export interface paths {
         patch: operations["updateTenant"];
         trace?: never;
     };
+    "/me/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My API tokens (never their secrets) */
+        get: operations["listMyTokens"];
+        put?: never;
+        /** Create an API token (shown once; only its hash is kept) */
+        post: operations["createMyToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API token (every instance refuses it within a second) */
+        delete: operations["deleteMyToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/{tenantId}/{orgId}/users": {
         parameters: {
             query?: never;
@@ -803,30 +803,6 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        ApiTokenInput: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            tenantId: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            expiresAt: string | null;
-            /** @description to the minute */
-            lastUsedAt: string | null;
-        };
-        CreatedApiTokenInput: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            tenantId: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            expiresAt: string | null;
-            /** @description to the minute */
-            lastUsedAt: string | null;
-            /** @description `Authorization: Bearer <token>`; shown only in this response */
-            token: string;
-        };
         MyMembershipInput: {
             /** Format: uuid */
             id: string;
@@ -953,6 +929,30 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        ApiTokenInput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            tenantId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            expiresAt: string | null;
+            /** @description to the minute */
+            lastUsedAt: string | null;
+        };
+        CreatedApiTokenInput: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            tenantId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            expiresAt: string | null;
+            /** @description to the minute */
+            lastUsedAt: string | null;
+            /** @description `Authorization: Bearer <token>`; shown only in this response */
+            token: string;
         };
         OrganizationUserInput: {
             /** Format: uuid */
@@ -1153,30 +1153,6 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        ApiToken: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            tenantId: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            expiresAt: string | null;
-            /** @description to the minute */
-            lastUsedAt: string | null;
-        };
-        CreatedApiToken: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            tenantId: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            expiresAt: string | null;
-            /** @description to the minute */
-            lastUsedAt: string | null;
-            /** @description `Authorization: Bearer <token>`; shown only in this response */
-            token: string;
-        };
         MyMembership: {
             /** Format: uuid */
             id: string;
@@ -1303,6 +1279,30 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        ApiToken: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            tenantId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            expiresAt: string | null;
+            /** @description to the minute */
+            lastUsedAt: string | null;
+        };
+        CreatedApiToken: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            tenantId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            expiresAt: string | null;
+            /** @description to the minute */
+            lastUsedAt: string | null;
+            /** @description `Authorization: Bearer <token>`; shown only in this response */
+            token: string;
         };
         OrganizationUser: {
             /** Format: uuid */
@@ -2949,253 +2949,6 @@ export interface operations {
                             [key: string]: {
                                 [key: string]: unknown;
                             };
-                        };
-                    };
-                };
-            };
-        };
-    };
-    listMyTokens: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success: my API tokens (never their secrets) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: components["schemas"]["ApiToken"][];
-                        total: number;
-                    };
-                };
-            };
-            /** @description Not signed in, or the session or API token is invalid (`no_session`, `session_expired`, `token_expired`, `unauthorized`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error?: {
-                            /** @enum {string} */
-                            type?: "no_session" | "session_expired" | "token_expired" | "unauthorized";
-                        };
-                    };
-                };
-            };
-            /** @description Not allowed (`session_required`) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error?: {
-                            /** @enum {string} */
-                            type?: "session_required";
-                        };
-                    };
-                };
-            };
-        };
-    };
-    createMyToken: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Replays of this request (same key, method, URL and body) get the first response again, with `Idempotent-Replayed: true` */
-                "idempotency-key"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    name: string;
-                    /** @description limit the token to this tenant */
-                    tenantId?: string;
-                    /** Format: date-time */
-                    expiresAt?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Created: create an API token (shown once; only its hash is kept) */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedApiToken"];
-                };
-            };
-            /** @description The request is invalid (`invalid_json`, `validation_error`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error?: {
-                            /** @enum {string} */
-                            type?: "invalid_json" | "validation_error";
-                        };
-                    };
-                };
-            };
-            /** @description Not signed in, or the session or API token is invalid (`no_session`, `session_expired`, `token_expired`, `unauthorized`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error?: {
-                            /** @enum {string} */
-                            type?: "no_session" | "session_expired" | "token_expired" | "unauthorized";
-                        };
-                    };
-                };
-            };
-            /** @description Not allowed (`csrf_origin_mismatch`, `session_required`) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error?: {
-                            /** @enum {string} */
-                            type?: "csrf_origin_mismatch" | "session_required";
-                        };
-                    };
-                };
-            };
-            /** @description Not found (`tenant_not_found`) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error?: {
-                            /** @enum {string} */
-                            type?: "tenant_not_found";
-                        };
-                    };
-                };
-            };
-            /** @description Conflict with the current state (`idempotency_key_in_progress`, `idempotency_key_mismatch`) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error?: {
-                            /** @enum {string} */
-                            type?: "idempotency_key_in_progress" | "idempotency_key_mismatch";
-                        };
-                    };
-                };
-            };
-        };
-    };
-    deleteMyToken: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Replays of this request (same key, method, URL and body) get the first response again, with `Idempotent-Replayed: true` */
-                "idempotency-key"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Done; no content: revoke an API token (every instance refuses it within a second) */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The request is invalid (`validation_error`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error?: {
-                            /** @enum {string} */
-                            type?: "validation_error";
-                        };
-                    };
-                };
-            };
-            /** @description Not signed in, or the session or API token is invalid (`no_session`, `session_expired`, `token_expired`, `unauthorized`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error?: {
-                            /** @enum {string} */
-                            type?: "no_session" | "session_expired" | "token_expired" | "unauthorized";
-                        };
-                    };
-                };
-            };
-            /** @description Not allowed (`csrf_origin_mismatch`, `session_required`) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error?: {
-                            /** @enum {string} */
-                            type?: "csrf_origin_mismatch" | "session_required";
-                        };
-                    };
-                };
-            };
-            /** @description Not found (`api_token_not_found`) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error?: {
-                            /** @enum {string} */
-                            type?: "api_token_not_found";
-                        };
-                    };
-                };
-            };
-            /** @description Conflict with the current state (`idempotency_key_in_progress`, `idempotency_key_mismatch`) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error?: {
-                            /** @enum {string} */
-                            type?: "idempotency_key_in_progress" | "idempotency_key_mismatch";
                         };
                     };
                 };
@@ -5197,6 +4950,253 @@ export interface operations {
                         error?: {
                             /** @enum {string} */
                             type?: "tenant_not_found";
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state (`idempotency_key_in_progress`, `idempotency_key_mismatch`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {string} */
+                            type?: "idempotency_key_in_progress" | "idempotency_key_mismatch";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listMyTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success: my API tokens (never their secrets) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ApiToken"][];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Not signed in, or the session or API token is invalid (`no_session`, `session_expired`, `token_expired`, `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {string} */
+                            type?: "no_session" | "session_expired" | "token_expired" | "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed (`session_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {string} */
+                            type?: "session_required";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createMyToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays of this request (same key, method, URL and body) get the first response again, with `Idempotent-Replayed: true` */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description limit the token to this tenant */
+                    tenantId?: string;
+                    /** Format: date-time */
+                    expiresAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: create an API token (shown once; only its hash is kept) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiToken"];
+                };
+            };
+            /** @description The request is invalid (`invalid_json`, `validation_error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {string} */
+                            type?: "invalid_json" | "validation_error";
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the session or API token is invalid (`no_session`, `session_expired`, `token_expired`, `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {string} */
+                            type?: "no_session" | "session_expired" | "token_expired" | "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed (`csrf_origin_mismatch`, `session_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {string} */
+                            type?: "csrf_origin_mismatch" | "session_required";
+                        };
+                    };
+                };
+            };
+            /** @description Not found (`tenant_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {string} */
+                            type?: "tenant_not_found";
+                        };
+                    };
+                };
+            };
+            /** @description Conflict with the current state (`idempotency_key_in_progress`, `idempotency_key_mismatch`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {string} */
+                            type?: "idempotency_key_in_progress" | "idempotency_key_mismatch";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteMyToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays of this request (same key, method, URL and body) get the first response again, with `Idempotent-Replayed: true` */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content: revoke an API token (every instance refuses it within a second) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid (`validation_error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {string} */
+                            type?: "validation_error";
+                        };
+                    };
+                };
+            };
+            /** @description Not signed in, or the session or API token is invalid (`no_session`, `session_expired`, `token_expired`, `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {string} */
+                            type?: "no_session" | "session_expired" | "token_expired" | "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description Not allowed (`csrf_origin_mismatch`, `session_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {string} */
+                            type?: "csrf_origin_mismatch" | "session_required";
+                        };
+                    };
+                };
+            };
+            /** @description Not found (`api_token_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {string} */
+                            type?: "api_token_not_found";
                         };
                     };
                 };
