@@ -53,6 +53,9 @@ interface Opening {
 
 const pageSize = 500
 
+/** Membership changes kept for streams still opening (a stream's own opening takes milliseconds). */
+const rememberedMemberships = 1_000
+
 /**
  * Routes every activity of the bus to the streams allowed to read it (SPEC §7), and opens new
  * streams with a gap-free, duplicate-free replay: a stream is registered (buffering live events)
@@ -66,6 +69,9 @@ export class StreamDispatcher {
   private readonly publicByClient = new Map<string, number>()
   private readonly opening = new Map<SseConnection, Opening>()
   private publicQueue: Promise<void> = Promise.resolve()
+  /** The latest membership changes routed, in bus order, and the cursor of the last one forgotten. */
+  private recentMemberships: Activity[] = []
+  private forgottenMembershipsUpTo: string | undefined
   readonly tenants: TenantGate
   replayed = 0
 
@@ -98,6 +104,7 @@ export class StreamDispatcher {
   private dispatch(activity: Activity): void {
     // Memberships are tracked whatever the tenant's status: it may become active again.
     this.registry.applyMembership(activity)
+    if (activity.entityType === 'membership') this.rememberMembership(activity)
     if (!this.tenants.isActive(activity.tenantId)) return
     for (const subscriber of this.registry.recipients(activity, this.deps.readRule(activity.entityType))) this.deliver(subscriber.connection, activity)
     if (this.publicByTenant.has(activity.tenantId)) {
@@ -146,10 +153,38 @@ export class StreamDispatcher {
     }
   }
 
-  /** Registers a user's stream, replays after `cursor` (unless 'now'), then goes live. */
-  async openUser(subscriber: Subscriber, cursor: string | 'now'): Promise<void> {
+  /**
+   * Where a read of a user's memberships for a stream starts: taken before the read, handed to
+   * `openUser` with what it read. A membership change routed between the read and the stream's
+   * registration reached no stream of theirs; `openUser` applies it.
+   */
+  membershipFence(): string {
+    return this.deps.bus.cursor
+  }
+
+  private rememberMembership(activity: Activity): void {
+    this.recentMemberships.push(activity)
+    if (this.recentMemberships.length < 2 * rememberedMemberships) return
+    const forgotten = this.recentMemberships.splice(0, this.recentMemberships.length - rememberedMemberships)
+    this.forgottenMembershipsUpTo = forgotten.at(-1)!.cursor
+  }
+
+  /**
+   * Registers a user's stream, replays after `cursor` (unless 'now'), then goes live.
+   * `subscriber.organizations` was read after `membershipFence()` returned `fence`: membership
+   * changes routed since are applied to it in bus order (one the read already saw converges to
+   * the same state). When some of them are no longer remembered, the stream ends at once and the
+   * client reconnects (it has been sent nothing).
+   */
+  async openUser(subscriber: Subscriber, cursor: string | 'now', fence: string): Promise<void> {
     subscriber.connection.onClose = () => this.registry.remove(subscriber)
-    await this.open(subscriber.connection, cursor, this.userReplay(subscriber), () => this.registry.add(subscriber))
+    await this.open(subscriber.connection, cursor, this.userReplay(subscriber), () => {
+      this.registry.add(subscriber)
+      if (this.forgottenMembershipsUpTo !== undefined && fence < this.forgottenMembershipsUpTo) return subscriber.connection.end('server')
+      for (const activity of this.recentMemberships) {
+        if (activity.cursor > fence && activity.userId === subscriber.userId) this.registry.applyMembership(activity, subscriber)
+      }
+    })
   }
 
   /** Registers a public stream of one tenant's public rows, opened from `client` (an address). */

@@ -79,13 +79,13 @@ export class SubscriberRegistry {
   /**
    * Applies a membership change to the index (before the change itself is routed). The role comes
    * from the membership's row image; without one (recorded before migration 0015) it is 'member',
-   * the narrower view.
+   * the narrower view. `only`: to that one (registered) stream of the user, not all of theirs.
    */
-  applyMembership(activity: Activity): void {
+  applyMembership(activity: Activity, only?: Subscriber): void {
     if (activity.entityType !== 'membership' || !activity.userId || !activity.organizationId) return
     const org = activity.organizationId
     const role = activity.row?.role === 'admin' ? 'admin' : 'member'
-    for (const subscriber of this.byUser.get(activity.userId) ?? []) {
+    for (const subscriber of only ? [only] : this.byUser.get(activity.userId) ?? []) {
       if (activity.action === 'create' && !subscriber.organizations.has(org)) {
         subscriber.organizations.set(org, role)
         add(this.byOrganization, org, subscriber)

@@ -84,6 +84,8 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
     const user = request.user!
     const cursor = startCursor(request)
     const { streams, activityBus } = engine()
+    // Taken before the read: a membership change routed while the stream opens still reaches it.
+    const fence = streams.membershipFence()
     const memberships = await membershipsOfUser(fastify.db, user.id)
     // The stream spans the user's tenants; it is refused only when none of them is active (live
     // and replayed changes of an inactive tenant are left out of it either way).
@@ -100,7 +102,7 @@ const streamRoutes: FastifyPluginAsyncZod = async (fastify) => {
       throw tooManyStreams(reply, `At most ${limits.maxPerUser} streams per user`)
     }
     const connection = openConnection(request, reply)
-    await streams.openUser({ ...subject, connection }, cursor)
+    await streams.openUser({ ...subject, connection }, cursor, fence)
     return reply
   })
 
