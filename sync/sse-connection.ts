@@ -143,6 +143,9 @@ export class SseConnection {
     const socket = this.res.socket
     if (this.closed || !socket || this.res.writableLength <= this.limits.maxBufferedBytes / 2) return undefined
     this.flush()
+    // The socket signals 'drain' only once it has held more than its own buffer mark: below it,
+    // none would come (an allowance under twice that mark), and there is room already.
+    if (!socket.writableNeedDrain) return undefined
     return new Promise<void>((resolve) => {
       const done = () => {
         socket.off('drain', done)
