@@ -141,18 +141,26 @@ export class SseConnection {
    */
   ready(): Promise<void> | undefined {
     const socket = this.res.socket
-    if (this.closed || !socket || this.res.writableLength <= this.limits.maxBufferedBytes / 2) return undefined
+    if (this.closed || this.res.writableLength <= this.limits.maxBufferedBytes / 2) return undefined
+    // A response pipelined behind another on its connection has no socket until that one ends:
+    // its frames wait in the response, so the replay waits for the socket rather than overflow.
+    if (!socket) return this.once('socket')
     this.flush()
     // The socket signals 'drain' only once it has held more than its own buffer mark: below it,
     // none would come (an allowance under twice that mark), and there is room already.
     if (!socket.writableNeedDrain) return undefined
+    return this.once('drain', socket)
+  }
+
+  /** Resolves on `event` of the response (or of `emitter`), or when the response closes. */
+  private once(event: string, emitter: NodeJS.EventEmitter = this.res): Promise<void> {
     return new Promise<void>((resolve) => {
       const done = () => {
-        socket.off('drain', done)
+        emitter.off(event, done)
         this.res.off('close', done)
         resolve()
       }
-      socket.on('drain', done)
+      emitter.on(event, done)
       this.res.on('close', done)
     })
   }
