@@ -21,8 +21,12 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The RLS context the guards opened; the handler runs inside it. */
     rlsContext: RlsContext | null
-    /** The handler's transaction in `rlsContext` (tenant, cross-tenant and public routes). */
-    db: ScopedDb
+    /**
+     * The handler's transaction in `rlsContext`, on routes whose guards open one (tenant,
+     * cross-tenant, a tenant's public) while their handler runs. Read anywhere else, it throws
+     * (a route without a context uses `fastify.db`, which sees no tenant row).
+     */
+    readonly db: ScopedDb
     tenant: Tenant | null
     organization: Organization | null
     /** The caller's role in the current organization (null for system admins without one). */
@@ -117,7 +121,14 @@ const param = (request: FastifyRequest, name: string): string | undefined =>
 export default fp(async (fastify) => {
   const { tenancy, publicAccess } = fastify.config
   fastify.decorateRequest('rlsContext', null)
-  fastify.decorateRequest('db', null as unknown as ScopedDb)
+  const handlerDb = new WeakMap<FastifyRequest, ScopedDb>()
+  fastify.decorateRequest('db', {
+    getter(this: FastifyRequest): ScopedDb {
+      const db = handlerDb.get(this)
+      if (!db) throw new Error(`request.db outside an RLS transaction (${this.method} ${this.routeOptions.url}): only the handler of a route whose guards open a context (tenant, crossTenant, a tenant's public) has one`)
+      return db
+    },
+  })
   fastify.decorateRequest('tenant', null)
   fastify.decorateRequest('organization', null)
   fastify.decorateRequest('membership', null)
@@ -246,8 +257,12 @@ export default fp(async (fastify) => {
       if (!context) return handler.call(this, request, reply)
       // A read (GET, HEAD) cannot write, whatever its handler does: the database refuses.
       const result = await withContext(fastify.db, context, async (trx) => {
-        request.db = trx
-        return handler.call(this, request, reply)
+        handlerDb.set(request, trx)
+        try {
+          return await handler.call(this, request, reply)
+        } finally {
+          handlerDb.delete(request)
+        }
       }, { readOnly: request.method === 'GET' || request.method === 'HEAD' })
       for (const work of pending.get(request) ?? []) {
         await work().catch((err: unknown) => request.log.error({ err }, 'after-commit work failed'))
