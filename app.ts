@@ -25,7 +25,7 @@ export default async function strata(fastify: FastifyInstance, options: StrataOp
     dirNameRoutePrefix: false,
     // Each encapsulated context has its own request and reply classes, and the code every request
     // runs (routing, hooks) slows down once it has met more than four. Route files only add routes
-    // (test/plugins/route-files.test.ts), so they share Strata's context: cached read −15 % CPU.
+    // (test/plugins/route-files.test.ts), so they share Strata's context.
     encapsulate: false,
   })
 }
