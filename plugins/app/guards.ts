@@ -1,12 +1,10 @@
 import type { FastifyError, FastifyReply, FastifyRequest, RouteOptions, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import { findOrganization } from '../../db/organizations.js'
-import { type RlsContext, type ScopedDb, withContext } from '../../db/rls.js'
 import type { Organization, Tenant } from '../../db/schema.js'
-import { findTenant, membershipsOfUser, type UserMembership } from '../../db/tenants.js'
+import type { UserMembership } from '../../db/tenants.js'
 import { AppError } from '../../lib/errors.js'
-import type { Subject } from '../../lib/permissions.js'
 import { safeEqual } from '../../lib/secrets.js'
+import { membershipIn } from './tenancy.js'
 
 /** The guards a route may declare (SPEC §5), run in the order declared. */
 export type Guard = 'public' | 'auth' | 'sysAdmin' | 'tenant' | 'org' | 'crossTenant' | 'cdcSecret'
@@ -15,31 +13,18 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Every route states who may call it; a route without this fails to register. */
     guards?: Guard[]
-    /** Long-lived routes (streams) manage their own transactions instead of one per request. */
-    rlsTransaction?: false
-  }
-  interface FastifyRequest {
-    /** The RLS context the guards opened; the handler runs inside it. */
-    rlsContext: RlsContext | null
-    /**
-     * The handler's transaction in `rlsContext`, on routes whose guards open one (tenant,
-     * cross-tenant, a tenant's public) while their handler runs. Read anywhere else, it throws
-     * (a route without a context uses `fastify.db`, which sees no tenant row).
-     */
-    readonly db: ScopedDb
-    tenant: Tenant | null
-    organization: Organization | null
-    /** The caller's role in the current organization (null for system admins without one). */
-    membership: UserMembership | null
-    /** Who is asking, for the permissions engine: memberships of the current tenant. */
-    subject: Subject<UserMembership> | null
-    /** Work to run once the handler's transaction has committed (e.g. sending mail). */
-    afterCommit(work: () => Promise<void>): void
   }
 }
 
 const needsAuth: readonly Guard[] = ['sysAdmin', 'tenant', 'org', 'crossTenant']
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** `public` does nothing on a route without a tenant: such a route runs no guard code at all. */
+const isTenantless = (route: RouteOptions) => !route.url.includes(':tenantId')
+
+/** Does this route's guard chain open an RLS context? `tenant`, `crossTenant` and a tenant's `public` do. */
+export function opensRlsContext(route: RouteOptions): boolean {
+  return (route.config?.guards ?? []).some((guard) => guard === 'tenant' || guard === 'crossTenant' || (guard === 'public' && !isTenantless(route)))
+}
 
 /**
  * Matcher of the `publicRoutes` allow-list: the only routes that may run without guards.
@@ -105,61 +90,18 @@ function runChain(chain: readonly GuardFn[], from: number, request: FastifyReque
 
 type GuardFn = (request: FastifyRequest, reply: FastifyReply) => void | Promise<void>
 
-/** The caller's membership of the organization `id`, from the tenant guard's subject. */
-function membershipIn(request: FastifyRequest, id: string): UserMembership | null {
-  for (const m of request.subject!.memberships) if (m.organizationId === id) return m
-  return null
-}
-
 const param = (request: FastifyRequest, name: string): string | undefined =>
   (request.params as Record<string, string | undefined> | undefined)?.[name]
 
 /**
- * Guards as per-route hooks (SPEC §5) and the RLS transaction around each handler: the guards
- * decide the context, the handler's queries run in one transaction opened in it.
+ * Guards as per-route hooks (SPEC §5): who may call each route, and the RLS context its handler
+ * runs in (plugins/app/rls.ts opens the transaction; plugins/app/tenancy.ts finds the tenant and
+ * organization).
  */
 export default fp(async (fastify) => {
   const { tenancy, publicAccess } = fastify.config
-  fastify.decorateRequest('rlsContext', null)
-  const handlerDb = new WeakMap<FastifyRequest, ScopedDb>()
-  fastify.decorateRequest('db', {
-    getter(this: FastifyRequest): ScopedDb {
-      const db = handlerDb.get(this)
-      if (!db) throw new Error(`request.db outside an RLS transaction (${this.method} ${this.routeOptions.url}): only the handler of a route whose guards open a context (tenant, crossTenant, a tenant's public) has one`)
-      return db
-    },
-  })
-  fastify.decorateRequest('tenant', null)
-  fastify.decorateRequest('organization', null)
-  fastify.decorateRequest('membership', null)
-  fastify.decorateRequest('subject', null)
-  const pending = new WeakMap<FastifyRequest, Array<() => Promise<void>>>()
-  fastify.decorateRequest('afterCommit', function (this: FastifyRequest, work: () => Promise<void>) {
-    const list = pending.get(this) ?? []
-    list.push(work)
-    pending.set(this, list)
-  })
-
-  const tenantNotFound = () => new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
-
-  /** The route's tenant: synchronous when cached (the common case), a promise when it is read. */
-  function tenantOf(request: FastifyRequest): Tenant | Promise<Tenant> {
-    const tenantId = param(request, 'tenantId') ?? ''
-    if (!/^([a-z0-9]{6}|main)$/.test(tenantId)) throw tenantNotFound()
-    const { tenants } = fastify.lookups
-    const cached = tenants.get(tenantId)
-    if (cached) return cached
-    return tenants.load(tenantId, () => findTenant(fastify.db, tenantId)).then((tenant) => {
-      if (!tenant) throw tenantNotFound()
-      return tenant
-    })
-  }
-
-  /** The caller's memberships (all tenants): synchronous when cached. */
-  function membershipsOf(userId: string): UserMembership[] | Promise<UserMembership[]> {
-    const { memberships } = fastify.lookups
-    return memberships.get(userId) ?? memberships.load(userId, () => membershipsOfUser(fastify.db, userId)).then((all) => all ?? [])
-  }
+  const lookups = fastify.tenancy
+  const tenantOf = (request: FastifyRequest) => lookups.tenant(param(request, 'tenantId') ?? '')
 
   function admitTenant(request: FastifyRequest, tenant: Tenant, all: UserMembership[]): void {
     const memberships = all.filter((m) => m.tenantId === tenant.id)
@@ -203,21 +145,11 @@ export default fp(async (fastify) => {
       if (!request.isSystemAdmin) throw new AppError(403, 'no_sysadmin', 'warn', { message: 'System admins only' })
     },
     tenant(request) {
-      return then(tenantOf(request), (tenant) => then(membershipsOf(request.user!.id), (all) => admitTenant(request, tenant, all)))
+      return then(tenantOf(request), (tenant) => then(lookups.memberships(request.user!.id), (all) => admitTenant(request, tenant, all)))
     },
     org(request) {
       const idOrSlug = param(request, 'orgId') ?? param(request, 'idOrSlug') ?? ''
-      const tenant = request.tenant!
-      const cacheKey = `${tenant.id}:${idOrSlug}`
-      const cached = fastify.lookups.organizations.get(cacheKey)
-      // A cached organization is only used for its members and system admins: anyone else goes
-      // to the database, where RLS decides whether it even exists for them.
-      if (cached && (membershipIn(request, cached.id) || request.isSystemAdmin)) return admitOrganization(request, cached)
-      return withContext(fastify.db, request.rlsContext!, (trx) =>
-        findOrganization(trx, tenant.id, uuidPattern.test(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug })).then((organization) => {
-        if (organization) fastify.lookups.organizations.set(cacheKey, organization)
-        admitOrganization(request, organization)
-      })
+      return then(lookups.organization(request, idOrSlug), (organization) => admitOrganization(request, organization))
     },
     crossTenant(request) {
       request.rlsContext = { kind: 'user', userId: request.user!.id }
@@ -240,34 +172,11 @@ export default fp(async (fastify) => {
     const methods = [route.method].flat()
     if (!declared && methods.every((method) => isPublicRoute(method, route.url))) return
     validateChain(route, declared)
-    // `public` does nothing on a route without a tenant: such a route runs no guard code at all.
-    const tenantless = !route.url.includes(':tenantId')
-    const chain = declared.filter((guard) => !(guard === 'public' && tenantless)).map((guard) => guards[guard])
+    const chain = declared.filter((guard) => !(guard === 'public' && isTenantless(route))).map((guard) => guards[guard])
     // Guards run on onRequest: before the body is read or validated, so an unauthorised caller
     // learns nothing about the route's input and costs no parsing; and before the route's own
     // onRequest hooks, so nothing a route (or its plugin) adds runs for a caller its guards refuse.
     const existing = route.onRequest ? [route.onRequest].flat() : []
     route.onRequest = chain.length ? [chainHook(chain), ...existing] : existing
-    // Only `tenant`, `crossTenant` and a tenant's `public` open an RLS context: other routes' handlers run as they are.
-    const opensContext = declared.some((guard) => guard === 'tenant' || guard === 'crossTenant' || (guard === 'public' && !tenantless))
-    if (route.config?.rlsTransaction === false || !opensContext) return
-    const handler = route.handler
-    route.handler = async function (request, reply) {
-      const context = request.rlsContext
-      if (!context) return handler.call(this, request, reply)
-      // A read (GET, HEAD) cannot write, whatever its handler does: the database refuses.
-      const result = await withContext(fastify.db, context, async (trx) => {
-        handlerDb.set(request, trx)
-        try {
-          return await handler.call(this, request, reply)
-        } finally {
-          handlerDb.delete(request)
-        }
-      }, { readOnly: request.method === 'GET' || request.method === 'HEAD' })
-      for (const work of pending.get(request) ?? []) {
-        await work().catch((err: unknown) => request.log.error({ err }, 'after-commit work failed'))
-      }
-      return result
-    }
   })
-}, { name: 'guards', dependencies: ['config', 'errors', 'auth', 'lookup-caches'] })
+}, { name: 'guards', dependencies: ['config', 'errors', 'auth', 'tenancy', 'rls'] })
