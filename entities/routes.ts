@@ -8,7 +8,7 @@ import { type ScopedDb, withContext } from '../db/rls.js'
 import { containsPattern } from '../db/search.js'
 import { AppError } from '../lib/errors.js'
 import { type Can, type EntityRef, type Subject, getAllowedActions, getAllowedActionsBatch } from '../lib/permissions.js'
-import { batchResult, canSchema, errorOf, errorSchema, guardErrors, idsBody, listOf, paginationQuery } from '../lib/schemas.js'
+import { batchResult, canSchema, errorOf, errorSchema, guardErrors, idsBody, listOf, orgParams, paginationQuery } from '../lib/schemas.js'
 import { type AnyEntity, type EntityRow, defaultRules } from './definition.js'
 import { FieldMutation, sendReplay, stxOf, stxSchema, withStx } from './field-versions.js'
 import { countMatches, countPreference, maintainedTotal } from './list-total.js'
@@ -32,7 +32,6 @@ export const column = (name: string) => name as keyof EntityTable
 export const entityNotFound = (definition: AnyEntity) =>
   new AppError(404, `${definition.type}_not_found`, 'info', { entityType: definition.type })
 
-const orgParams = z.object({ tenantId: z.string(), orgId: z.string() })
 const entityParams = orgParams.extend({ id: z.uuid() })
 
 /**

@@ -5,6 +5,8 @@ import { examples } from './examples.js'
 
 /** zod schemas shared by several route folders; each feeds validation, types and OpenAPI. */
 
+/** Path parameters of every route under an organization (`/:tenantId/:orgId/…`). */
+export const orgParams = z.object({ tenantId: z.string(), orgId: z.string() })
 export const tenantIdSchema = z.string().regex(/^([a-z0-9]{6}|main)$/, 'a tenant id is 6 characters [a-z0-9]')
 export const emailSchema = z.email().max(320)
 export const passwordSchema = z.string().min(8).max(100)

@@ -8,9 +8,9 @@ import { normalizeEmail } from '../../db/users.js'
 import { AppError } from '../../lib/errors.js'
 import { invitationMail, memberAddedMail } from '../../lib/mail-templates.js'
 import { type Subject, getAllowedActions } from '../../lib/permissions.js'
-import { batchResult, errorOf, errorSchema, guardErrors, idsBody, listOf, membershipSchema, paginationQuery, toMembershipDto, toUserDto } from '../../lib/schemas.js'
+import { batchResult, errorOf, errorSchema, guardErrors, idsBody, listOf, membershipSchema, orgParams, paginationQuery, toMembershipDto, toUserDto } from '../../lib/schemas.js'
 import { randomToken, sha256 } from '../../lib/secrets.js'
-import { inviteBody, inviteResult, memberSchema, membersQuery, membershipParams, orgParams, pendingSchema, toPendingDto, updateMembershipBody } from './schemas.js'
+import { inviteBody, inviteResult, memberSchema, membersQuery, membershipParams, pendingSchema, toPendingDto, updateMembershipBody } from './schemas.js'
 import { containsPattern } from '../../db/search.js'
 
 const invitationTtlMs = 7 * 24 * 60 * 60 * 1000

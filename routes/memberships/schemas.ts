@@ -1,9 +1,8 @@
 import { z } from 'zod'
 import type { InactiveMembership } from '../../db/schema.js'
 import { examples } from '../../lib/examples.js'
-import { emailSchema, membershipRole, membershipSchema, paginationQuery, timestamp, userSchema } from '../../lib/schemas.js'
+import { emailSchema, membershipRole, membershipSchema, orgParams, paginationQuery, timestamp, userSchema } from '../../lib/schemas.js'
 
-export const orgParams = z.object({ tenantId: z.string(), orgId: z.string() })
 export const membershipParams = orgParams.extend({ id: z.uuid() })
 
 export const inviteBody = z.object({

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { listMembers } from '../../db/members.js'
 import { AppError } from '../../lib/errors.js'
-import { errorOf, errorSchema, guardErrors, listOf, membershipRole, toUserDto, userSchema } from '../../lib/schemas.js'
-import { membersQuery, orgParams } from '../memberships/schemas.js'
+import { errorOf, errorSchema, guardErrors, listOf, membershipRole, orgParams, toUserDto, userSchema } from '../../lib/schemas.js'
+import { membersQuery } from '../memberships/schemas.js'
 
 const orgUser = userSchema.extend({ role: membershipRole }).meta({ id: 'OrganizationUser' })
 
