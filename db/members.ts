@@ -1,3 +1,4 @@
+import { countOf } from './count.js'
 import type { ScopedDb } from './rls.js'
 import type { Membership, MembershipRole, User } from './schema.js'
 import { containsPattern } from './search.js'
@@ -40,9 +41,8 @@ export async function listMembers(trx: ScopedDb, organizationId: string, query: 
     .orderBy(sortColumns[query.sort], query.order).orderBy('m.id')
     .limit(query.limit).offset(query.offset)
     .execute()
-  const { total } = await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()
   return {
-    total: Number(total),
+    total: await countOf(base),
     items: rows.map((r) => ({
       user: { id: r.user_id, email: r.email, name: r.name, email_verified_at: r.email_verified_at, created_at: r.user_created_at, updated_at: r.user_updated_at },
       membership: {

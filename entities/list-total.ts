@@ -1,4 +1,5 @@
-import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { type Matches, countOf } from '../db/count.js'
 
 /**
  * How a list's `total` is computed (issue 16; PostgREST's `Prefer: count=…` convention):
@@ -29,8 +30,6 @@ export function countPreference(prefer: string | string[] | undefined): CountMet
 export const maintainedTotal = (organizationId: string, entityType: string): RawBuilder<string | null> =>
   sql<string | null>`(select sum(n) from entity_counts where organization_id = ${organizationId} and entity_type = ${entityType})`
 
-// biome-ignore lint/suspicious/noExplicitAny: any entity table's filtered rows
-type Matches = SelectQueryBuilder<any, any, object>
 // biome-ignore lint/suspicious/noExplicitAny: the transaction the matches are read in
 type Db = Kysely<any>
 
@@ -43,7 +42,7 @@ async function plannedCount(matches: Matches): Promise<number> {
 /** The total of `matches` (read in `db`) by `method`. */
 export async function countMatches(db: Db, matches: Matches, method: CountMethod): Promise<number> {
   if (method === 'planned') return plannedCount(matches)
-  if (method === 'exact') return Number((await matches.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
+  if (method === 'exact') return countOf(matches)
   const upTo = matches.select(sql.lit(1).as('one')).limit(exactUpTo + 1).as('m')
   const { n } = await db.selectFrom(upTo).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
   // Above the cap the planner may guess below what was just counted (RLS conditions skew it).

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { countOf } from '../../db/count.js'
 import type { Activity } from '../../db/schema.js'
 import { isoTimestamp } from '../../lib/iso-timestamp.js'
 import { errorSchema, guardErrors, listOf, timestamp } from '../../lib/schemas.js'
@@ -48,8 +49,7 @@ const activityRoutes: FastifyPluginAsyncZod = async (fastify) => {
     if (entityType) base = base.where('entity_type', '=', entityType)
     if (after) base = base.where('id', '>', after)
     const rows = await base.selectAll().orderBy('id', order).limit(limit).offset(offset).execute()
-    const { total } = await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()
-    return { items: rows.map(toActivityDto), total: Number(total) }
+    return { items: rows.map(toActivityDto), total: await countOf(base) }
   })
 }
 

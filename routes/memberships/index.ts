@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { v7 as uuid } from 'uuid'
 import { z } from 'zod'
+import { countOf } from '../../db/count.js'
 import { acceptInvitation, findMyInvitation, lockAdmins } from '../../db/invitations.js'
 import { listMembers } from '../../db/members.js'
 import type { ScopedDb } from '../../db/rls.js'
@@ -123,8 +124,7 @@ const membershipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     let base = request.db.selectFrom('inactive_memberships').where('organization_id', '=', request.organization!.id)
     if (q) base = base.where('email', 'ilike', containsPattern(q))
     const rows = await base.selectAll().orderBy('created_at', order).orderBy('id').limit(limit).offset(offset).execute()
-    const { total } = await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()
-    return { items: rows.map(toPendingDto), total: Number(total) }
+    return { items: rows.map(toPendingDto), total: await countOf(base) }
   })
 
   fastify.put('/:tenantId/:orgId/memberships/:id', {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { countOf } from '../../db/count.js'
 import { containsPattern } from '../../db/search.js'
 import type { AnyEntity } from '../../entities/definition.js'
 import { type AnyRow, column, entityNotFound, entityTable } from '../../entities/routes.js'
@@ -45,8 +46,7 @@ function registerPublicReads(fastify: FastifyInstance, definition: AnyEntity): v
     if (q && list.search) base = base.where(column(list.search), 'ilike', containsPattern(q))
     const rows = await base.selectAll().orderBy(column(list.sort[sort]!), order).orderBy('id', order)
       .limit(limit).offset(offset).execute()
-    const { total } = await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()
-    return { items: rows.map((row) => definition.toDto(row as AnyRow)), total: Number(total) }
+    return { items: rows.map((row) => definition.toDto(row as AnyRow)), total: await countOf(base) }
   })
 
   app.get(`/public/:tenantId/${table}/:id`, {

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { countOf } from '../../db/count.js'
 import type { Tenant } from '../../db/schema.js'
 import { containsPattern } from '../../db/search.js'
 import { AppError } from '../../lib/errors.js'
@@ -42,11 +43,11 @@ const tenantRoutes: FastifyPluginAsyncZod = async (fastify) => {
     const { limit, offset, q, sort, order } = request.query
     let query = fastify.db.selectFrom('tenants')
     if (q) query = query.where((eb) => eb.or([eb('name', 'ilike', containsPattern(q)), eb('id', '=', q)]))
-    const [items, { total }] = await Promise.all([
+    const [items, total] = await Promise.all([
       query.selectAll().orderBy(sort === 'name' ? 'name' : 'created_at', order).orderBy('id').limit(limit).offset(offset).execute(),
-      query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
+      countOf(query),
     ])
-    return { items: items.map(toTenantDto), total: Number(total) }
+    return { items: items.map(toTenantDto), total }
   })
 
   fastify.post('/tenants', {
