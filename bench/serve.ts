@@ -8,7 +8,7 @@
 import Fastify from 'fastify'
 import fp from 'fastify-plugin'
 import strata from '../app.js'
-import { serverOptions } from '../lib/logger.js'
+import { serverOptions } from '../config/server-options.js'
 import { ingestUrlFor, startCdcWorker } from '../sync/start-worker.js'
 
 const app = Fastify(serverOptions('warn'))

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify'
 import { type LoggerOptions, symbols } from 'pino'
-import { clientErrorHandler, frameworkErrors } from './errors.js'
 
 /** Paths pino replaces with "[redacted]" on every log line (SPEC §10). */
 export const redactPaths = [
@@ -119,27 +118,4 @@ export const requestChildLogger: NonNullable<FastifyServerOptions['childLoggerFa
   const child = Object.create(base) as PinoChild
   child[chindingsSym] = `${base[chindingsSym]},"reqId":${JSON.stringify(reqId)}`
   return child
-}
-
-/** Fastify server options shared by `server.ts`, the test helper and the benchmarks. */
-export function serverOptions(logLevel: string, bodyLimit = 1024 * 1024, output: LogOutput = 'json'): FastifyServerOptions {
-  return {
-    logger: {
-      ...loggerOptions(logLevel, output),
-      ...(typeof output === 'object' ? { stream: output } : {}),
-    },
-    bodyLimit,
-    // An incoming request id (from a proxy) is in every log line and error body, so it is kept
-    // only when it is plainly an id; anything else gets a fresh one.
-    requestIdHeader: false,
-    genReqId: (request) => requestIdOf(request.headers['x-request-id']),
-    childLoggerFactory: requestChildLogger,
-    // Long-lived streams must not hold `close()` open.
-    forceCloseConnections: true,
-    trustProxy: false,
-    // Errors raised before routing or by Node's HTTP parser answer in the error shape too.
-    frameworkErrors,
-    clientErrorHandler,
-    return503OnClosing: true,
-  }
 }

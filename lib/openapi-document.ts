@@ -4,7 +4,7 @@ import strata from '../app.js'
 import type { Env } from '../config/env.js'
 import { optionsFromEnv } from '../config/env-options.js'
 import type { StrataOptionsInput } from '../config/options.js'
-import { serverOptions } from './logger.js'
+import { serverOptions } from '../config/server-options.js'
 
 export type OpenApiDocument = ReturnType<ReturnType<typeof Fastify>['swagger']>
 

@@ -10,7 +10,7 @@ import type { StrataOptionsInput } from '../config/options.js'
 import { createKysely, createPool } from '../db/connection.js'
 import { revokeObjectCreation } from '../db/roles.js'
 import type { DB } from '../db/schema.js'
-import { serverOptions } from '../lib/logger.js'
+import { serverOptions } from '../config/server-options.js'
 import { templateDatabase, testRoles } from './harness/settings.js'
 
 /** What `t.teardown` needs: tap's Test, or anything with the same method. */
