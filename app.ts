@@ -3,6 +3,7 @@ import './lib/tick-shape.js'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autoload from '@fastify/autoload'
+import websocket from '@fastify/websocket'
 import type { FastifyInstance } from 'fastify'
 import type { StrataOptionsInput } from './config/options.js'
 import config from './plugins/config.js'
@@ -27,5 +28,14 @@ export default async function strata(fastify: FastifyInstance, options: StrataOp
     // runs (routing, hooks) slows down once it has met more than four. Route files only add routes
     // (test/plugins/route-files.test.ts), so they share Strata's context.
     encapsulate: false,
+    ignorePattern: /^internal$/,
+  })
+  // The CDC ingest's WebSocket route (routes/internal) has a context of its own, with
+  // @fastify/websocket: that plugin adds an onRequest and an onResponse hook to every route of the
+  // context it is registered in, and no HTTP request needs them.
+  if (!fastify.config.sync) return
+  await fastify.register(async (ingest) => {
+    await ingest.register(websocket, { options: { maxPayload: 16 * 1024 * 1024 } })
+    await ingest.register(autoload, { dir: path.join(here, 'routes/internal'), dirNameRoutePrefix: false })
   })
 }

@@ -6,8 +6,12 @@ import { build, syncOptions, testDatabase } from '../helper.js'
 // is in the error shape, and only a WebSocket upgrade with the secret reaches the ingest.
 const database = await testDatabase(t)
 const sync = syncOptions(database)
-const { app } = await build(t, sync, { database })
 const secret = sync.cdcSecret!
+// An HTTP route beside it: what @fastify/websocket puts on a request (`ws`), if anything.
+const { app } = await build(t, sync, {
+  database,
+  routes: (app) => app.get('/probe/ws', { config: { guards: ['cdcSecret'] } }, async (request) => ({ ws: 'ws' in request ? (request as { ws: unknown }).ws : 'absent' })),
+})
 const url = `${(await app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')}/internal/cdc`
 
 t.test('plain HTTP: 401 without the secret, 426 with it, in the error shape', async (t) => {
@@ -32,4 +36,10 @@ t.test('a WebSocket with the secret is the ingest\'s', async (t) => {
   })
   t.equal(app.cdcIngest!.connections(), 1, 'accepted by the ingest')
   ws.close()
+})
+
+t.test('the WebSocket plugin is the CDC route\'s alone: HTTP requests run none of its hooks', async (t) => {
+  const res = await app.inject({ method: 'GET', url: '/probe/ws', headers: { 'x-cdc-secret': secret } })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { ws: 'absent' }, 'no `ws` decorator or onRequest hook on an HTTP route (app.ts registers it in its own context)')
 })
