@@ -99,14 +99,14 @@ const param = (request: FastifyRequest, name: string): string | undefined =>
  * organization).
  */
 export default fp(async (fastify) => {
-  const { tenancy, publicAccess } = fastify.config
-  const lookups = fastify.tenancy
-  const tenantOf = (request: FastifyRequest) => lookups.tenant(param(request, 'tenantId') ?? '')
+  const { publicAccess } = fastify.config
+  const { tenancy } = fastify
+  const tenantOf = (request: FastifyRequest) => tenancy.tenant(param(request, 'tenantId') ?? '')
 
   function admitTenant(request: FastifyRequest, tenant: Tenant, all: UserMembership[]): void {
     const memberships = all.filter((m) => m.tenantId === tenant.id)
     // In single-tenant mode every user belongs to the one tenant; in multi mode a membership is needed.
-    if (tenancy === 'multi' && memberships.length === 0 && !request.isSystemAdmin) {
+    if (fastify.config.tenancy === 'multi' && memberships.length === 0 && !request.isSystemAdmin) {
       throw new AppError(403, 'forbidden', 'warn', { message: 'No access to this tenant', entityType: 'tenant' })
     }
     if (tenant.status !== 'active') {
@@ -145,11 +145,11 @@ export default fp(async (fastify) => {
       if (!request.isSystemAdmin) throw new AppError(403, 'no_sysadmin', 'warn', { message: 'System admins only' })
     },
     tenant(request) {
-      return then(tenantOf(request), (tenant) => then(lookups.memberships(request.user!.id), (all) => admitTenant(request, tenant, all)))
+      return then(tenantOf(request), (tenant) => then(tenancy.memberships(request.user!.id), (all) => admitTenant(request, tenant, all)))
     },
     org(request) {
       const idOrSlug = param(request, 'orgId') ?? param(request, 'idOrSlug') ?? ''
-      return then(lookups.organization(request, idOrSlug), (organization) => admitOrganization(request, organization))
+      return then(tenancy.organization(request, idOrSlug), (organization) => admitOrganization(request, organization))
     },
     crossTenant(request) {
       request.rlsContext = { kind: 'user', userId: request.user!.id }

@@ -10,7 +10,9 @@ const secret = sync.cdcSecret!
 // An HTTP route beside it: what @fastify/websocket puts on a request (`ws`), if anything.
 const { app } = await build(t, sync, {
   database,
-  routes: (app) => app.get('/probe/ws', { config: { guards: ['cdcSecret'] } }, async (request) => ({ ws: 'ws' in request ? (request as { ws: unknown }).ws : 'absent' })),
+  routes: (app) => {
+    app.get('/probe/ws', { config: { guards: ['cdcSecret'] } }, async (request) => ({ ws: 'ws' in request ? (request as { ws: unknown }).ws : 'absent' }))
+  },
 })
 const url = `${(await app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')}/internal/cdc`
 
