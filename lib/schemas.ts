@@ -7,7 +7,9 @@ import { examples } from './examples.js'
 
 /** Path parameters of every route under an organization (`/:tenantId/:orgId/…`). */
 export const orgParams = z.object({ tenantId: z.string(), orgId: z.string() })
-export const tenantIdSchema = z.string().regex(/^([a-z0-9]{6}|main)$/, 'a tenant id is 6 characters [a-z0-9]')
+/** A tenant id: six characters [a-z0-9], or `main` (single-tenant mode). */
+export const tenantIdPattern = /^([a-z0-9]{6}|main)$/
+export const tenantIdSchema = z.string().regex(tenantIdPattern, 'a tenant id is 6 characters [a-z0-9]')
 export const emailSchema = z.email().max(320)
 export const passwordSchema = z.string().min(8).max(100)
 export const timestamp = z.iso.datetime({ offset: true })

@@ -6,9 +6,10 @@ import type { Organization, Tenant } from '../../db/schema.js'
 import { ensureTenant, findTenant, membershipsOfUser, type UserMembership } from '../../db/tenants.js'
 import { AppError } from '../../lib/errors.js'
 import type { Subject } from '../../lib/permissions.js'
+import { tenantIdPattern } from '../../lib/schemas.js'
 
 /** The tenant of single-tenant mode. */
-export const singleTenantId = 'main'
+const singleTenantId = 'main'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,10 +37,9 @@ declare module 'fastify' {
   }
 }
 
-const tenantIdPattern = /^([a-z0-9]{6}|main)$/
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-export const tenantNotFound = () => new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
+const tenantNotFound = () => new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
 
 /** The caller's membership of the organization `id`, from the tenant guard's subject. */
 export function membershipIn(request: FastifyRequest, id: string): UserMembership | null {
