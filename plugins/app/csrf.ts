@@ -1,3 +1,4 @@
+import type { onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError } from '../../lib/errors.js'
 import { sessionCookie } from './auth.js'
@@ -13,8 +14,7 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
  */
 export default fp(async (fastify) => {
   const allowed = fastify.config.appUrl ? new URL(fastify.config.appUrl).origin : undefined
-  // A callback hook: reads (most requests) pay no promise for a check that does not apply to them.
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  const checkOrigin: onRequestHookHandler = (request, _reply, done) => {
     if (safeMethods.has(request.method) || !request.cookies[sessionCookie]) return done()
     const origin = request.headers.origin
     const expected = allowed ?? `${request.protocol}://${request.host}`
@@ -22,5 +22,13 @@ export default fp(async (fastify) => {
     done(new AppError(403, 'csrf_origin_mismatch', 'warn', {
       message: origin ? `Origin ${origin} is not allowed` : 'Origin header required for cookie-authenticated requests',
     }))
+  }
+  // On every route that accepts a state-changing method, by construction (onRoute sees routes any
+  // plugin adds later), and on no other: reads, most requests, pay nothing for a check that does
+  // not apply to them. This onRoute runs after the guards' (a dependency), so the check goes in
+  // front of the guard chain: a cross-origin write is refused before any guard runs.
+  fastify.addHook('onRoute', (route) => {
+    if ([route.method].flat().every((method) => safeMethods.has(method))) return
+    route.onRequest = [checkOrigin, ...(route.onRequest ? [route.onRequest].flat() : [])]
   })
-}, { name: 'csrf', dependencies: ['config', 'cookie'] })
+}, { name: 'csrf', dependencies: ['config', 'cookie', 'guards'] })

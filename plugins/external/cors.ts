@@ -7,19 +7,18 @@ import fp from 'fastify-plugin'
  */
 const exposedHeaders = ['X-Cache', 'Idempotent-Replayed', 'Mutation-Replayed', 'Retry-After', 'X-Request-Id', 'Preference-Applied']
 
-/** CORS limited to APP_URL (SPEC §10); without APP_URL no cross-origin request is allowed. */
+/**
+ * CORS limited to APP_URL (SPEC §10). Without APP_URL no cross-origin request is allowed, and the
+ * plugin is not registered: it would only cost every request a hook that answers nothing (a
+ * preflight gets the same 404 either way).
+ */
 export default fp(async (fastify) => {
   const { appUrl } = fastify.config
+  if (!appUrl) return
   await fastify.register(cors, {
-    origin: appUrl ? [new URL(appUrl).origin] : false,
+    origin: [new URL(appUrl).origin],
     credentials: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     exposedHeaders,
-  })
-  // Every response names its request id (the one logs and error bodies carry), errors included.
-  // A callback hook: an async one costs a promise and a microtask per request.
-  fastify.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id)
-    done()
   })
 }, { name: 'cors', dependencies: ['config'] })

@@ -43,8 +43,9 @@ const documentHeaders = (https: boolean) => headersOf(helmet({
 }))
 
 /**
- * Security headers (SPEC §10), from helmet, in two sets: the API's on every response, and the
- * full set for HTML documents (Swagger UI, the demo page), whose routes add `documentHeaders`.
+ * Security headers (SPEC §10), from helmet, in two sets: the API's on every response (with the
+ * request id), and the full set for HTML documents (Swagger UI, the demo page), whose routes add
+ * `documentHeaders`.
  * The headers depend on nothing of the request (no nonce), so each set is recorded once, at
  * boot, from helmet itself, and set on every response without running its middleware chain.
  * They go into the reply's own headers (names lower-cased at boot), which Node validates and
@@ -60,8 +61,10 @@ export default fp(async (fastify) => {
     reply.headers(document[request.protocol])
     done()
   })
+  // Every response also names its request id (the one logs and error bodies carry), errors
+  // included: set in the same hook, since each hook is paid on every request.
   fastify.addHook('onRequest', (request, reply, done) => {
-    reply.headers(securityHeaders(request))
+    reply.headers(securityHeaders(request)).header('x-request-id', request.id)
     done()
   })
 }, { name: 'helmet', dependencies: ['config'] })

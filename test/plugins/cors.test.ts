@@ -34,3 +34,18 @@ t.test('another origin gets no CORS headers', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/health', headers: { origin: 'https://evil.example' } })
   t.equal(res.headers['access-control-allow-origin'], undefined, 'the browser lets it read nothing')
 })
+
+t.test('without APP_URL no origin gets a CORS grant, and a preflight is a 404 in the error shape', async (t) => {
+  const { app } = await build(t, {}, { database: false })
+  for (const origin of ['https://evil.example', 'http://localhost:80']) {
+    const res = await app.inject({ method: 'GET', url: '/health', headers: { origin } })
+    t.equal(res.statusCode, 200)
+    t.same(Object.keys(res.headers).filter((name) => name.startsWith('access-control-')), [], `${origin}: no CORS header`)
+    const preflight = await app.inject({
+      method: 'OPTIONS', url: '/health', headers: { origin, 'access-control-request-method': 'POST' },
+    })
+    t.equal(preflight.statusCode, 404)
+    t.equal(preflight.json().error.type, 'route_not_found')
+    t.same(Object.keys(preflight.headers).filter((name) => name.startsWith('access-control-')), [], `${origin}: the preflight grants nothing`)
+  }
+})

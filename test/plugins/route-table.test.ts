@@ -69,6 +69,23 @@ for (const [name, who, applies, allowed, atLeast] of refusals) {
   })
 }
 
+t.test('CSRF: every route and method that changes state refuses a session cookie from another origin, or from none, before any guard', async (t) => {
+  const mutations = targets.filter((target) => !['GET', 'HEAD', 'OPTIONS'].includes(target.method))
+  t.ok(mutations.length > 20, `${mutations.length} state-changing routes`)
+  for (const target of mutations) {
+    for (const origin of ['https://evil.example.com', undefined]) {
+      const res = await app.inject({
+        method: target.method as Method,
+        url: concrete(target.url),
+        headers: { cookie: users.sys.cookie, ...(origin ? { origin } : {}) },
+        payload: {},
+      })
+      t.equal(res.statusCode, 403, `${target.method} ${target.url} from ${origin ?? 'no origin'}`)
+      t.equal(res.json().error.type, 'csrf_origin_mismatch')
+    }
+  }
+})
+
 t.test('HEAD leaks nothing: the attack of the audit', async (t) => {
   const res = await app.inject({ method: 'HEAD', url: '/tenants?q=a' })
   t.equal(res.statusCode, 401)
