@@ -161,6 +161,8 @@ export interface ActivitiesTable {
    * only. Written as JSON text (the column parses it), read as an object.
    */
   row_data: ColumnType<Record<string, unknown> | null, string | null, never>
+  /** An owner-only row's previous owner, when the change moved it to another (they get a delete). */
+  left_owner: string | null
 }
 
 export interface CountersTable {

@@ -18,6 +18,7 @@ import { rowPayloads } from './0015_row_payloads.js'
 import { fieldVersions } from './0017_field_versions.js'
 import { readerRows } from './0018_reader_rows.js'
 import { systemRoleChanges } from './0019_system_role_changes.js'
+import { ownerTransitions } from './0020_owner_transitions.js'
 
 /**
  * Every migration, in order. Migrations are functions of the role names so grants follow the
@@ -43,5 +44,6 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
     '0017_field_versions': fieldVersions(roles),
     '0018_reader_rows': readerRows(),
     '0019_system_role_changes': systemRoleChanges(),
+    '0020_owner_transitions': ownerTransitions(roles),
   }
 }

@@ -50,6 +50,8 @@ export interface Activity extends ActivityMessage {
   data?: unknown
   /** Field versions and last mutation (a create or update of an entity with `fieldVersions`). */
   stx?: Stx
+  /** An owner-only row's previous owner, when this change moved it away from them (migration 0020). */
+  leftOwner: string | null
 }
 
 /** A change as streams send it (SPEC §7): the message, with `data` where the stream may have it. */
@@ -64,7 +66,7 @@ export type ChangeEvent = z.infer<typeof changeEvent>
 
 /** The wire shape of an activity: no row image; `data` (and `stx`) only when it has them. */
 export function toChangeEvent(activity: Activity): ChangeEvent {
-  const { row: _row, data, stx, ...message } = activity
+  const { row: _row, leftOwner: _leftOwner, data, stx, ...message } = activity
   if (data === undefined) return message
   return stx === undefined ? { ...message, data: data as Record<string, unknown> } : { ...message, data: data as Record<string, unknown>, stx }
 }
@@ -100,6 +102,7 @@ export interface ActivityRow {
   changed_fields: string[] | null
   created_at: Date | string
   row_data: RowImage | null
+  left_owner: string | null
 }
 
 export function toActivity(row: ActivityRow): Activity {
@@ -115,5 +118,6 @@ export function toActivity(row: ActivityRow): Activity {
     changedFields: row.changed_fields,
     createdAt: new Date(row.created_at).toISOString(),
     row: row.row_data,
+    leftOwner: row.left_owner,
   }
 }

@@ -14,11 +14,18 @@ export interface CommittedTransaction {
 
 const coreTypes = new Set(Object.values(coreTableTypes))
 
+const json = (row: Record<string, unknown> | null) => (row ? JSON.stringify(row) : null)
+
 /** Did the change take an entity's row out of its public view? Decided in SQL by the entity's `public_read`. */
 function leftPublic(change: Change) {
   if (!change.before || coreTypes.has(change.entityType)) return false
-  const json = (row: Record<string, unknown> | null) => (row ? JSON.stringify(row) : null)
   return sql<boolean>`app.left_public(${change.entityType}, ${json(change.before)}::jsonb, ${json(change.after)}::jsonb)`
+}
+
+/** The previous owner of an owner-only row the update moved to another (`app.left_owner`, from the entity's read rule), else null. */
+function leftOwner(change: Change) {
+  if (change.action !== 'update' || !change.before || coreTypes.has(change.entityType)) return null
+  return sql<string | null>`app.left_owner(${change.entityType}, ${json(change.before)}::jsonb, ${json(change.after)}::jsonb)`
 }
 
 function byteaAsText(this: RowImage, key: string, value: unknown): unknown {
@@ -99,6 +106,7 @@ export async function persistTransaction(db: Kysely<DB>, tx: CommittedTransactio
         changed_fields: change.changedFields,
         created_at: tx.commitTime,
         left_public: leftPublic(change),
+        left_owner: leftOwner(change),
         row_data: rowData(change.row),
       }
     })

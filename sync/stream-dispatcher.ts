@@ -1,7 +1,7 @@
 import type { Activity, RowImage } from './activity.js'
 import type { ActivityBus } from './activity-bus.js'
 import type { SseConnection } from './sse-connection.js'
-import { type ReadRules, type Subscriber, SubscriberRegistry, mayRead } from './subscriber-registry.js'
+import { type ReadRules, type Subscriber, SubscriberRegistry, lostRow, mayRead } from './subscriber-registry.js'
 import { TenantGate, type TenantStatusSource } from './tenant-gate.js'
 
 /** Whose context a stream replays in; `app.activities_for` derives what that context may see. */
@@ -52,6 +52,9 @@ interface Opening {
 }
 
 const pageSize = 500
+
+/** A change as a stream whose view its row left sees it: a `delete`, with nothing of the row as it is now. */
+const leftView = (activity: Activity): Activity => ({ ...activity, action: 'delete', changedFields: null, data: undefined, stx: undefined })
 
 /** Membership changes kept for streams still opening (a stream's own opening takes milliseconds). */
 const rememberedMemberships = 1_000
@@ -106,7 +109,12 @@ export class StreamDispatcher {
     this.registry.applyMembership(activity)
     if (activity.entityType === 'membership') this.rememberMembership(activity)
     if (!this.tenants.isActive(activity.tenantId)) return
-    for (const subscriber of this.registry.recipients(activity, this.deps.readRule(activity.entityType))) this.deliver(subscriber.connection, activity)
+    const rule = this.deps.readRule(activity.entityType)
+    for (const subscriber of this.registry.recipients(activity, rule)) this.deliver(subscriber.connection, activity)
+    if (activity.leftOwner !== null) {
+      const left = leftView(activity)
+      for (const subscriber of this.registry.formerOwners(activity, rule)) this.deliver(subscriber.connection, left)
+    }
     if (this.publicByTenant.has(activity.tenantId)) {
       // Visibility needs a query; a chain keeps public events in bus order.
       this.publicQueue = this.publicQueue.then(() => this.dispatchPublic(activity)).catch(this.deps.onError)
@@ -125,7 +133,7 @@ export class StreamDispatcher {
         ? activity
         : { ...activity, data: undefined, stx: undefined }
     }
-    if (visibility === 'left') return { ...activity, action: 'delete', changedFields: null, data: undefined, stx: undefined }
+    if (visibility === 'left') return leftView(activity)
     return undefined
   }
 
@@ -137,11 +145,15 @@ export class StreamDispatcher {
     for (const subscriber of subscribers) this.deliver(subscriber.connection, view)
   }
 
-  /** What a user's stream replays: the rule of `mayRead`, narrowed in SQL first. */
+  /** What a user's stream replays: the rule of `mayRead` (and deletes of rows it lost), narrowed in SQL first. */
   userReplay(subject: Pick<Subscriber, 'userId' | 'isSystemAdmin' | 'organizations'>): Replay {
     return {
       filter: { kind: 'user', userId: subject.userId },
-      view: async (a) => (mayRead(subject, a, this.deps.readRule(a.entityType)) ? a : undefined),
+      view: async (a) => {
+        const rule = this.deps.readRule(a.entityType)
+        if (mayRead(subject, a, rule)) return a
+        return lostRow(subject, a, rule) ? leftView(a) : undefined
+      },
     }
   }
 

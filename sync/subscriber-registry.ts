@@ -115,6 +115,12 @@ export class SubscriberRegistry {
     return to
   }
 
+  /** The streams of the member this change took an owner-only row away from (`lostRow`). */
+  formerOwners(activity: Activity, rule: MemberRule): Subscriber[] {
+    if (activity.leftOwner === null) return []
+    return [...this.byUser.get(activity.leftOwner) ?? []].filter((s) => lostRow(s, activity, rule))
+  }
+
   all(): Subscriber[] {
     return [...this.byUser.values()].flatMap((set) => [...set])
   }
@@ -127,6 +133,16 @@ function memberMayRead(subscriber: Pick<Subscriber, 'userId' | 'organizations'>,
   if (role === 'admin' || rule === true) return true
   // A delete's row image is the row before it: its owner learns that it is gone.
   return rule !== false && activity.row !== null && activity.row[rule.ownedBy] === subscriber.userId
+}
+
+/**
+ * Did this change take an owner-only row out of the subscriber's view? They owned it until this
+ * update (migration 0020), are still a member of its organization (a former member learns nothing
+ * of it), and may not read it as it is now. They get a `delete`, without the row.
+ */
+export function lostRow(subscriber: Pick<Subscriber, 'userId' | 'isSystemAdmin' | 'organizations'>, activity: Activity, rule: MemberRule): boolean {
+  return activity.leftOwner === subscriber.userId && activity.organizationId !== null
+    && subscriber.organizations.has(activity.organizationId) && !mayRead(subscriber, activity, rule)
 }
 
 /** The same rule as `recipients`, for one subscriber replaying stored activities. */

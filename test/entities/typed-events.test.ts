@@ -8,7 +8,7 @@ import type {} from '../../examples/tasks/index.js'
 const activity: Activity = {
   cursor: '0000000000000001', action: 'create', entityType: 'task', entityId: 'f0e1', tenantId: 'aaaaaa',
   organizationId: 'org', userId: null, seq: null, changedFields: null, createdAt: new Date(0).toISOString(),
-  row: null, data: { title: 'Write the guide' },
+  row: null, leftOwner: null, data: { title: 'Write the guide' },
 }
 
 t.test('activityBus.on(\'task.created\') is typed for the author\'s entity', async (t) => {
