@@ -10,7 +10,9 @@ const readiness = z.object({
 
 const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get('/health', {
-    config: { guards: ['public'] },
+    // Liveness is never shed: an orchestrator restarts a process whose liveness probe fails, and
+    // restarting a busy instance adds to the overload (readiness takes it out of rotation instead).
+    config: { guards: ['public'], pressureHandler: () => undefined },
     schema: {
       tags: ['operations'],
       summary: 'Liveness: the process answers (no database access)',
