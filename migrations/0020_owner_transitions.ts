@@ -13,8 +13,9 @@ const safeSearchPath = sql.raw('set search_path = pg_catalog, public, pg_temp')
  *   images), for the CDC worker and for `app.record_change` alike;
  * - the notify source records it in the outbox (`app.record_change` and `app.sequence_outbox` as in
  *   0015, each with the one column more);
- * - `app.activities_for` as in 0018, admitting the activity for its previous owner, without its row
- *   (`app.row_for_reader` gives no image to a reader who does not own the row as it is now).
+ * - `app.activities_for` as in 0018, admitting the activity for its previous owner as what it is to
+ *   them, a `delete` with no image and no changed fields; `left_owner` reaches no other context (who
+ *   held a row is not the business of its new owner, its admins or the public).
  */
 export function ownerTransitions(roles: RoleNames) {
   const cdc = sql.id(roles.cdc)
@@ -115,7 +116,9 @@ export function ownerTransitions(roles: RoleNames) {
         end $$;
         create or replace function app.activities_for(after_cursor text, max_rows integer) returns setof activities
           language sql stable security definer ${safeSearchPath} as $$
-          select (jsonb_populate_record(a, jsonb_build_object('row_data', r.row_data))).*
+          select (jsonb_populate_record(a, case
+            when r.visible then jsonb_build_object('row_data', r.row_data, 'left_owner', null)
+            else jsonb_build_object('row_data', null, 'action', 'delete', 'changed_fields', null) end)).*
           from activities a
             cross join lateral app.row_for_reader(a.entity_type, a.organization_id, a.row_data) r
           where a.id > after_cursor
