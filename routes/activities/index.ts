@@ -17,7 +17,9 @@ export const activitySchema = z.object({
   createdAt: timestamp,
 }).meta({ id: 'Activity' })
 
-export const toActivityDto = (a: Activity): z.infer<typeof activitySchema> => ({
+const activityColumns = ['id', 'action', 'entity_type', 'entity_id', 'tenant_id', 'organization_id', 'seq', 'changed_fields', 'created_at'] as const
+
+export const toActivityDto = (a: Pick<Activity, typeof activityColumns[number]>): z.infer<typeof activitySchema> => ({
   cursor: a.id, action: a.action, entityType: a.entity_type, entityId: a.entity_id, tenantId: a.tenant_id,
   organizationId: a.organization_id, seq: a.seq === null ? null : Number(a.seq), changedFields: a.changed_fields,
   createdAt: isoTimestamp(a.created_at),
@@ -48,7 +50,8 @@ const activityRoutes: FastifyPluginAsyncZod = async (fastify) => {
     if (organizationId) base = base.where('organization_id', '=', organizationId)
     if (entityType) base = base.where('entity_type', '=', entityType)
     if (after) base = base.where('id', '>', after)
-    const rows = await base.selectAll().orderBy('id', order).limit(limit).offset(offset).execute()
+    // The columns of the DTO: row images and previous owners are not the runtime role's to read (migration 0021).
+    const rows = await base.select(activityColumns).orderBy('id', order).limit(limit).offset(offset).execute()
     return { items: rows.map(toActivityDto), total: await countOf(base) }
   })
 }

@@ -98,6 +98,7 @@ const samples: Record<string, string[]> = {
   uuid: [orgs.x, users.bob],
   'uuid[]': [`{${Object.values(orgs).join(',')}}`],
   boolean: ['true'],
+  jsonb: ['{}', `{"created_by": "${users.bob}", "organization_id": "${orgs.x}"}`],
 }
 const combinations = (types: string[]): string[][] => types.length === 0
   ? [[]]

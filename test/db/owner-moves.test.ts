@@ -70,3 +70,16 @@ t.test('the sync context (the API\'s own feed) keeps every previous owner', asyn
     (await sql<Seen>`select action, left_owner from app.activities_after('', 10000) where entity_id = ${id} order by id`.execute(trx)).rows, { readOnly: true })
   t.same(rows.map((r) => r.left_owner), [null, users.dave.user.id, users.carol.user.id])
 })
+
+t.test('the change log read directly: a member sees only rows they may read, and no image or previous owner at all', async (t) => {
+  const direct = (userId: string) => withContext(runtime, { kind: 'tenant', tenantId: 'aaaaaa', userId }, async (trx) =>
+    (await trx.selectFrom('activities').select(['action', 'changed_fields']).where('entity_id', '=', id).orderBy('id').execute()), { readOnly: true })
+  t.same((await direct(users.dave.user.id)).map((r) => r.action), ['create'], 'dave: his create, not the moves away (the row as it became is not his)')
+  t.same((await direct(users.bob.user.id)).map((r) => r.action), ['update'], 'bob: the change that gave it to him')
+  t.same((await direct(users.alice.user.id)).map((r) => r.action), ['create', 'update', 'update'], 'the admin: all')
+  for (const column of ['row_data', 'left_owner'] as const) {
+    const code = await withContext(runtime, { kind: 'tenant', tenantId: 'aaaaaa', userId: users.alice.user.id }, (trx) =>
+      trx.selectFrom('activities').select(column).execute(), { readOnly: true }).then(() => 'read', (e: { code?: string }) => e.code)
+    t.equal(code, '42501', `${column}: not the runtime role's to read, even for an admin`)
+  }
+})
