@@ -12,9 +12,9 @@ const readableColumns = ['id', 'tenant_id', 'organization_id', 'user_id', 'entit
  * stream's replay (0018, SPEC §4.6): in a tenant context a member reads only the activities of rows
  * they may read (not another member's owner-only rows, not even their ids), through
  * `app.activity_visible`, the visibility of `app.row_for_reader` (false outside a tenant context,
- * where the policy does not use it). Row images (`row_data`) and
- * previous owners (`left_owner`, 0020) are not granted to the runtime role at all: the definer
- * functions hand them out, each to the context it is meant for.
+ * where the policy does not use it). Row images (`row_data`) and previous owners (`left_owner`,
+ * 0020) are not granted to the runtime role at all: the definer functions hand them out, each to
+ * the context it is meant for.
  */
 export function activityReads(roles: RoleNames) {
   const runtime = sql.id(roles.runtime)
