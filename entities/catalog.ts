@@ -33,6 +33,7 @@ interface EntityFacts {
   record_change: boolean
   counted: boolean
   missing_grants: string[]
+  public_checkable: boolean
   published: boolean
   replica_full: boolean
 }
@@ -56,7 +57,7 @@ export async function checkEntities<T>(db: Kysely<T>, options: EntityCatalogOpti
   const { rows: [catalog] } = await sql<{ present: boolean }>`select to_regclass('app.entity_types') is not null as present`.execute(db)
   if (!catalog?.present) return []
   const { rows } = await sql<EntityFacts>`
-    with e as (select entity_type, table_name, to_regclass('public.' || quote_ident(table_name)) as oid from app.entity_types),
+    with e as (select entity_type, table_name, public_read, to_regclass('public.' || quote_ident(table_name)) as oid from app.entity_types),
     trig as (
       select t.tgrelid, t.tgfoid, t.tgtype, t.tgnewtable, t.tgoldtable,
         string_to_array(encode(t.tgargs, 'escape'), '\\000') as args
@@ -80,6 +81,9 @@ export async function checkEntities<T>(db: Kysely<T>, options: EntityCatalogOpti
           and (trig.tgtype & ${sql.lit(row | del)}) = ${sql.lit(del)} and trig.tgoldtable = 'old_rows' and trig.args[1] = e.entity_type))) as counted,
       array(select p from unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p
         where e.oid is null or not has_table_privilege(current_user, e.oid, p)) as missing_grants,
+      -- A public replay asks whether a row is public now (migration 0022) as that function's owner.
+      (e.public_read is null or e.oid is null or to_regproc('app.row_public_now') is null
+        or has_table_privilege((select f.proowner from pg_proc f where f.oid = to_regproc('app.row_public_now')), e.oid, 'SELECT')) as public_checkable,
       ${publication === false ? sql`true` : sql`exists (select 1 from pg_publication_tables pt
         where pt.pubname = ${publication} and pt.schemaname = 'public' and pt.tablename = e.table_name)`} as published,
       coalesce(c.relreplident = 'f', false) as replica_full
@@ -113,6 +117,7 @@ export async function checkEntities<T>(db: Kysely<T>, options: EntityCatalogOpti
     }
     if (!e.immutable) missing(`no immutability trigger on ${immutableEntityColumns.join(', ')}`)
     if (e.missing_grants.length > 0) missing(`the runtime role lacks ${e.missing_grants.join(', ')}`)
+    if (!e.public_checkable) missing('the admin role lacks SELECT (a public replay cannot tell whether a row is public now)')
     if (!e.published) missing(`not in publication ${publication}`)
     if (!e.replica_full) missing('replica identity is not full')
     if (!e.record_change) missing(`no app.record_change('${e.type}') trigger for inserts, updates and deletes`)

@@ -144,8 +144,8 @@ async function joinChangeFeedPublications<T>(db: Kysely<T>, { type, table }: Pic
  *
  * Checks the required columns and adds the composite foreign key to the organization; ENABLE +
  * FORCE RLS, the restrictive context guard and the four policies from the declared rules (the
- * helpers Strata's own tables use); the immutability trigger; the runtime role's DML grants and the
- * CDC role's SELECT; publication membership with full replica identity (replication source) and
+ * helpers Strata's own tables use); the immutability trigger; the runtime role's DML grants, the
+ * CDC role's SELECT and the admin role's (for tables it does not own); publication membership with full replica identity (replication source) and
  * the outbox trigger (notify source: active only where the database is set to it); the row in
  * `app.entity_types` the CDC worker and the public stream read, with the read rule the change
  * log's readers follow (`app.row_for_reader`, from migration 0018 on); the maintained list total
@@ -173,6 +173,9 @@ export async function applyEntityIsolation<T>(db: Kysely<T>, spec: EntityIsolati
 
   await sql`grant select, insert, update, delete on ${sql.table(table)} to ${sql.id(roles.runtime)}`.execute(db)
   await sql`grant select on ${sql.table(table)} to ${sql.id(roles.cdc)}`.execute(db)
+  // The change log's definer functions (owned by the admin role) ask whether a row is public now
+  // (`app.row_public_now`, migration 0022). A no-op where the admin role owns the table.
+  await sql`grant select on ${sql.table(table)} to ${sql.id(roles.admin)}`.execute(db)
 
   await sql`alter table ${sql.table(table)} replica identity full`.execute(db)
   await joinChangeFeedPublications(db, spec)

@@ -20,6 +20,7 @@ import { readerRows } from './0018_reader_rows.js'
 import { systemRoleChanges } from './0019_system_role_changes.js'
 import { ownerTransitions } from './0020_owner_transitions.js'
 import { activityReads } from './0021_activity_reads.js'
+import { publicReplay } from './0022_public_replay.js'
 
 /**
  * Every migration, in order. Migrations are functions of the role names so grants follow the
@@ -47,5 +48,6 @@ export function buildMigrations(roles: RoleNames): Record<string, Migration> {
     '0019_system_role_changes': systemRoleChanges(),
     '0020_owner_transitions': ownerTransitions(roles),
     '0021_activity_reads': activityReads(roles),
+    '0022_public_replay': publicReplay(),
   }
 }

@@ -127,10 +127,12 @@ t.test('catalog check: clean; a missing part is reported naming the entity', asy
   await sql`revoke delete on notes from runtime_role`.execute(database.superuser)
   await sql`alter table notes replica identity default`.execute(database.superuser)
   await sql`drop trigger notes_record_change on notes`.execute(database.superuser)
+  await sql`revoke select on notes from admin_role`.execute(database.superuser)
   const problems = await checkCatalog(runtime)
   for (const missing of ['no permissive DELETE policy', 'no immutability trigger on id, tenant_id, organization_id',
     'not in publication strata_pub', 'the runtime role lacks DELETE', 'replica identity is not full',
-    "no app.record_change('note') trigger for inserts, updates and deletes"]) {
+    "no app.record_change('note') trigger for inserts, updates and deletes",
+    'the admin role lacks SELECT (a public replay cannot tell whether a row is public now)']) {
     t.ok(problems.includes(`entity note (notes): ${missing}`), missing)
   }
   t.notOk(problems.some((p) => p.startsWith('entity page')), 'other entities stay sound')
