@@ -6,17 +6,20 @@ import { sessionCookie } from './auth.js'
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**
- * CSRF protection for cookie-authenticated mutations (SPEC §10): a request that carries the
- * session cookie and changes state must come from APP_URL's origin (or, without APP_URL, from
- * the server's own origin). Requests without the cookie have no ambient authority to abuse:
- * an API token (`Authorization: Bearer`) is never sent by a browser on its own, so a bearer
- * request needs no Origin. One that carries the cookie too is checked like any cookie request.
+ * CSRF protection for state-changing requests (SPEC §10): one that carries the session cookie must
+ * come from APP_URL's origin (or, without APP_URL, from the server's own origin). One without the
+ * cookie has no ambient authority to abuse (an API token, `Authorization: Bearer`, is never sent
+ * by a browser on its own), so it needs no Origin: a Node client sends none. But a browser always
+ * names the origin of a cross-origin POST, and one from another origin is refused with or without
+ * the cookie: otherwise a foreign page could sign a visitor in to the attacker's account (login
+ * CSRF: `POST /auth/sign-in` answers with a session cookie) or sign them up.
  */
 export default fp(async (fastify) => {
   const allowed = fastify.config.appUrl ? new URL(fastify.config.appUrl).origin : undefined
   const checkOrigin: onRequestHookHandler = (request, _reply, done) => {
-    if (safeMethods.has(request.method) || !request.cookies[sessionCookie]) return done()
+    if (safeMethods.has(request.method)) return done()
     const origin = request.headers.origin
+    if (origin === undefined && !request.cookies[sessionCookie]) return done()
     const expected = allowed ?? `${request.protocol}://${request.host}`
     if (origin === expected) return done()
     done(new AppError(403, 'csrf_origin_mismatch', 'warn', {

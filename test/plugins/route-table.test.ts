@@ -88,6 +88,15 @@ t.test('CSRF: every route and method that changes state refuses a session cookie
   }
 })
 
+t.test('CSRF: every route and method that changes state refuses another origin without a cookie too (login CSRF), before any guard', async (t) => {
+  for (const target of targets.filter((target) => !['GET', 'HEAD', 'OPTIONS'].includes(target.method))) {
+    const res = await app.inject({ method: target.method as Method, url: concrete(target.url), headers: { origin: 'https://evil.example.com' }, payload: {} })
+    t.equal(res.statusCode, 403, `${target.method} ${target.url}`)
+    t.equal(res.json().error.type, 'csrf_origin_mismatch')
+    t.notOk(res.headers['set-cookie'], 'no cookie set')
+  }
+})
+
 t.test('HEAD leaks nothing: the attack of the audit', async (t) => {
   const res = await app.inject({ method: 'HEAD', url: '/tenants?q=a' })
   t.equal(res.statusCode, 401)

@@ -136,3 +136,23 @@ t.test('CSRF: cookie-authenticated mutations need our Origin', async (t) => {
   const read = await app.inject({ method: 'GET', url: '/me', headers: { cookie: user.cookie } })
   t.equal(read.statusCode, 200, 'reads need no Origin')
 })
+
+t.test('login CSRF: another origin cannot sign a visitor in or up, with or without a cookie', async (t) => {
+  await signUp(app, 'victim-of-login-csrf@example.com')
+  const signIn = (origin?: string) => app.inject({
+    method: 'POST', url: '/auth/sign-in', headers: origin ? { origin } : {},
+    payload: { email: 'victim-of-login-csrf@example.com', password: 'password-123' },
+  })
+  for (const origin of ['https://evil.example.com', 'null']) {
+    const res = await signIn(origin)
+    t.equal(res.statusCode, 403, `sign-in from ${origin}`)
+    t.equal(res.json().error.type, 'csrf_origin_mismatch')
+    t.notOk(res.headers['set-cookie'], 'no session cookie')
+  }
+  const before = await database.superuser.selectFrom('users').select('id').execute()
+  const signUpEvil = await app.inject({ method: 'POST', url: '/auth/sign-up', headers: { origin: 'https://evil.example.com' }, payload: { email: 'planted@example.com', password: 'password-123' } })
+  t.equal(signUpEvil.statusCode, 403, 'sign-up from another origin')
+  t.equal((await database.superuser.selectFrom('users').select('id').execute()).length, before.length, 'no user created')
+  t.equal((await signIn(sameOrigin)).statusCode, 200, 'our own origin signs in')
+  t.equal((await signIn()).statusCode, 200, 'a client that names no origin (not a browser) signs in')
+})
