@@ -4,13 +4,15 @@ const safeSearchPath = sql.raw('set search_path = pg_catalog, public, pg_temp')
 
 /**
  * The public context reads through `app.activities_for` only what a public stream may send
- * (docs/streams.md): the changes of rows that are public now, and a bare `delete` (no image, no
- * changed fields) for each change that took a row out of the public view (`left_public`, 0014).
+ * (docs/streams.md): the changes of rows that are public now (of a change made while the row was
+ * private, neither image nor changed fields), and a bare `delete` (no image, no changed fields)
+ * for each change that took a row out of the public view (`left_public`, 0014).
  * Before this, it read every activity of an entity type with a public read, private rows' ids,
  * actions and changed fields included, and only the API's own filter kept them from a stream.
  * - `app.row_public_now(type, tenant, id)`: the row exists and the entity's public read selects
  *   it, in the tenant (what the table's public policy admits; the definer bypasses RLS, so the
- *   condition is applied here);
+ *   condition is applied here); an id the table's id type cannot hold is no row (PostgreSQL 16's
+ *   `pg_input_is_valid`), not an error that would stop the tenant's whole replay;
  * - `app.activities_for` as in 0020, with that condition in its public branch.
  */
 export function publicReplay() {
@@ -21,10 +23,17 @@ export function publicReplay() {
           language plpgsql stable security definer ${safeSearchPath} as $$
         declare
           entity app.entity_types;
+          id_type text;
           shown boolean;
         begin
           select * into entity from app.entity_types where entity_type = kind;
           if not found or entity.public_read is null then
+            return false;
+          end if;
+          -- An id its table's id column cannot hold names no row of it (and must not abort the replay).
+          select format_type(a.atttypid, a.atttypmod) into id_type from pg_attribute a
+          where a.attrelid = to_regclass(format('public.%I', entity.table_name)) and a.attname = 'id' and not a.attisdropped;
+          if id_type is null or not pg_input_is_valid(entity_id, id_type) then
             return false;
           end if;
           -- The id as a literal: compared with the table's own id type (its index serves the look-up).
@@ -38,6 +47,8 @@ export function publicReplay() {
           language sql stable security definer ${safeSearchPath} as $$
           select (jsonb_populate_record(a, case
             when a.left_public and (select app.in_public_context()) then jsonb_build_object('row_data', null, 'action', 'delete', 'changed_fields', null, 'left_owner', null)
+            -- Written while private: the public learns that the row changed, not what changed.
+            when r.row_data is null and (select app.in_public_context()) then jsonb_build_object('row_data', null, 'changed_fields', null, 'left_owner', null)
             when r.visible then jsonb_build_object('row_data', r.row_data, 'left_owner', null)
             else jsonb_build_object('row_data', null, 'action', 'delete', 'changed_fields', null) end)).*
           from activities a

@@ -123,15 +123,15 @@ export class StreamDispatcher {
 
   /**
    * The public view of a change: the change while its row is public, a delete when it left the
-   * view. Its `data` only when the row as changed was public itself: a row made public later
-   * must not show what it held while private.
+   * view. Its `data` and `changedFields` only when the row as changed was public itself: a row
+   * made public later must not show what it held, or which fields changed, while private.
    */
   private async publicView(activity: Activity): Promise<Activity | undefined> {
     const visibility = await this.deps.publicEntities.visibility(activity)
     if (visibility === 'shown') {
-      return activity.data === undefined || (activity.row && this.deps.isPublicRow(activity.entityType, activity.row))
+      return activity.row && this.deps.isPublicRow(activity.entityType, activity.row)
         ? activity
-        : { ...activity, data: undefined, stx: undefined }
+        : { ...activity, data: undefined, stx: undefined, changedFields: null }
     }
     if (visibility === 'left') return leftView(activity)
     return undefined

@@ -188,11 +188,14 @@ for (const source of ['replication', 'notify'] as const) {
       const before = app.activityBus!.cursor
       const created = await ok(await alice('POST', '/aaaaaa/org-x/pages', { title: 'Draft', content: 'private draft text' }), 201)
       const id = created.id as string
+      await ok(await alice('PUT', `/aaaaaa/org-x/pages/${id}`, { title: 'Secret working title' }), 200)
       const published = await ok(await alice('PUT', `/aaaaaa/org-x/pages/${id}`, { content: 'final text', status: 'published', publicAccess: true }), 200)
       const replay = await stream(undefined, '/public/aaaaaa/stream', before)
-      await waitFor(replay, id, 2)
-      t.same(of(replay, id).map((c) => [c.action, c.data]), [['create', undefined], ['update', withoutCan(published)]],
-        'the create (private then) without data; the publishing update with it')
+      await waitFor(replay, id, 3)
+      t.same(of(replay, id).map((c) => [c.action, c.data]), [['create', undefined], ['update', undefined], ['update', withoutCan(published)]],
+        'the create and the edit (private then) without data; the publishing update with it')
+      t.same(of(replay, id).map((c) => (c.changedFields as string[] | null)?.toSorted() ?? null), [null, null, ['content', 'publicAccess', 'status']],
+        'nor which fields changed while private')
       t.notOk(replay.events.some((e) => e.data.includes('private draft text')), 'nothing of the private draft reaches the public')
     })
   })
