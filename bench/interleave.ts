@@ -48,20 +48,26 @@ export async function interleave(targets: Target[], options: InterleaveOptions):
   return results
 }
 
+/** One target's name, or several whose per-round values are averaged (the same server in several processes). */
+export type Side = string | string[]
+
+const perRound = (results: Map<string, RoundResult[]>, side: Side, value: (r: RoundResult) => number): number[] => {
+  const names = [side].flat()
+  return results.get(names[0]!)!.map((_, i) => names.reduce((sum, name) => sum + value(results.get(name)![i]!), 0) / names.length)
+}
+
 /** Per-round ratio of `a` over `b` (req/s), as median with its spread. */
-export function ratioOf(results: Map<string, RoundResult[]>, a: string, b: string): Spread {
-  const as = results.get(a)!
-  const bs = results.get(b)!
-  return spreadOf(as.map((x, i) => x.rps / bs[i]!.rps))
+export function ratioOf(results: Map<string, RoundResult[]>, a: Side, b: Side): Spread {
+  const bs = perRound(results, b, (r) => r.rps)
+  return spreadOf(perRound(results, a, (r) => r.rps).map((x, i) => x / bs[i]!))
 }
 
 /**
  * The same ratio from CPU per request (server + database) instead of throughput: `b`'s CPU per
  * request over `a`'s, per round. Steadier on a shared machine, where req/s follows the neighbours.
  */
-export function cpuRatioOf(results: Map<string, RoundResult[]>, a: string, b: string): Spread {
+export function cpuRatioOf(results: Map<string, RoundResult[]>, a: Side, b: Side): Spread {
   const cpu = (r: RoundResult) => r.serverCpuUs + r.dbCpuUs
-  const as = results.get(a)!
-  const bs = results.get(b)!
-  return spreadOf(as.map((x, i) => cpu(bs[i]!) / cpu(x)))
+  const as = perRound(results, a, cpu)
+  return spreadOf(perRound(results, b, cpu).map((x, i) => x / as[i]!))
 }

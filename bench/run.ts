@@ -51,8 +51,13 @@ try {
   servers.push(strata)
   process.stderr.write('seeding…\n')
   const fixture = await createFixture(strata.url, admin, 50_000, httpOnly ? 0 : 1_000)
+  // A second API instance for the cheap routes (see http.ts): the same server on the same database,
+  // without a CDC worker of its own (it follows the change log as every instance does).
+  const strataTwin = await spawnServer('bench/serve.ts', { BENCH_DATABASE_URL: runtimeUrl, BENCH_CDC_URL: cdcUrl, BENCH_WORKER: 'off' })
+  servers.push(strataTwin)
   const floors = {
     fastify: await spawnServer('bench/floors/fastify.ts'),
+    fastifyTwin: await spawnServer('bench/floors/fastify.ts'),
     nodeHttp: await spawnServer('bench/floors/node-http.ts'),
     sqlFloor: await spawnServer('bench/floors/node-http-pg.ts', { BENCH_ADMIN_URL: adminUrl, BENCH_ORG_ID: fixture.small.id }),
   }
@@ -64,10 +69,10 @@ try {
   process.stderr.write(`seeded in ${Math.round((Date.now() - startedAt.getTime()) / 1000)} s (CDC caught up in ${Math.round(digestMs / 1000)} s)\n`)
 
   process.stderr.write('HTTP, interleaved rounds…\n')
-  const http = await httpBench({ strata, ...floors, fixture, dbCpu })
+  const http = await httpBench({ strata, strataTwin, ...floors, fixture, dbCpu })
   rows.push(...http.rows)
   verdicts.push(...http.verdicts)
-  for (const floor of Object.values(floors)) await stopServer(floor)
+  for (const server of [strataTwin, ...Object.values(floors)]) await stopServer(server)
 
   if (!httpOnly) {
     process.stderr.write('streams…\n')

@@ -3,7 +3,7 @@
  * its event loop, with the CDC worker in-process as under `npm start`. Prints `listening <url>`
  * once ready. Strata's own defaults otherwise (load shedding, entity cache, logging at warn); rate
  * limits off and stream caps raised, since one client makes all the load. Its floors are in
- * bench/floors/, each in its own process. Env: BENCH_DATABASE_URL, BENCH_CDC_URL, BENCH_PORT.
+ * bench/floors/, each in its own process. Env: BENCH_DATABASE_URL, BENCH_CDC_URL, BENCH_PORT, BENCH_WORKER.
  */
 import Fastify from 'fastify'
 import fp from 'fastify-plugin'
@@ -23,7 +23,8 @@ await app.register(fp(strata), {
 })
 const address = await app.listen({ port: Number(process.env.BENCH_PORT ?? 0), host: '127.0.0.1' })
 const { port } = app.server.address() as { port: number }
-const worker = process.env.BENCH_CDC_URL
+// BENCH_WORKER=off: another API instance beside the one that runs the worker.
+const worker = process.env.BENCH_CDC_URL && process.env.BENCH_WORKER !== 'off'
   ? await startCdcWorker({ cdcUrl: process.env.BENCH_CDC_URL, cdcSecret, ingestUrl: ingestUrlFor({ PORT: port }), log: app.log })
   : undefined
 console.log(`listening ${address}`)
