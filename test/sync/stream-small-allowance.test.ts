@@ -45,7 +45,7 @@ t.test('a stream pipelined behind a slow request replays a backlog of several al
   const received: Buffer[] = []
   // Sign-in hashes the password on the thread pool meanwhile: the stream's replay runs first.
   const socket = net.connect(Number(new URL(baseUrl).port), '127.0.0.1', () => socket.write(
-    `POST /auth/sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: ${baseUrl}\r\nContent-Type: application/json\r\nContent-Length: ${signIn.length}\r\n\r\n${signIn}`
+    `POST /auth/sign-in HTTP/1.1\r\nHost: ${new URL(baseUrl).host}\r\nOrigin: ${baseUrl}\r\nContent-Type: application/json\r\nContent-Length: ${signIn.length}\r\n\r\n${signIn}`
     + `GET /entities/app/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${users.alice.cookie}\r\nLast-Event-ID: ${from}\r\nAccept: text/event-stream\r\n\r\n`))
   t.teardown(() => socket.destroy())
   let closed = false
