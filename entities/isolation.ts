@@ -145,10 +145,10 @@ async function joinChangeFeedPublications<T>(db: Kysely<T>, { type, table }: Pic
  * Checks the required columns and adds the composite foreign key to the organization; ENABLE +
  * FORCE RLS, the restrictive context guard and the four policies from the declared rules (the
  * helpers Strata's own tables use); the immutability trigger; the runtime role's DML grants, the
- * CDC role's SELECT and the admin role's (for tables it does not own); publication membership with full replica identity (replication source) and
- * the outbox trigger (notify source: active only where the database is set to it); the row in
- * `app.entity_types` the CDC worker and the public stream read, with the read rule the change
- * log's readers follow (`app.row_for_reader`, from migration 0018 on); the maintained list total
+ * CDC role's SELECT and the admin role's (for tables it does not own); publication membership
+ * with full replica identity (replication source) and the outbox trigger (notify source: active
+ * only where the database is set to it); the row in `app.entity_types` the CDC worker and the
+ * public stream read, with the read rule the change log's readers follow (`app.row_for_reader`, from migration 0018 on); the maintained list total
  * (`applyEntityCount`, from migration 0013 on). Idempotent: running it again (e.g. after
  * changing the rules) replaces policies and triggers. One transaction (the caller's, if any).
  */
