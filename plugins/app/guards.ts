@@ -4,7 +4,7 @@ import type { Organization, Tenant } from '../../db/schema.js'
 import type { UserMembership } from '../../db/tenants.js'
 import { AppError } from '../../lib/errors.js'
 import { safeEqual } from '../../lib/secrets.js'
-import { membershipIn } from './tenancy.js'
+import { membershipIn, tenantNotFound } from './tenancy.js'
 
 /** The guards a route may declare (SPEC §5), run in the order declared. */
 export type Guard = 'public' | 'auth' | 'sysAdmin' | 'tenant' | 'org' | 'crossTenant' | 'cdcSecret'
@@ -135,7 +135,7 @@ export default fp(async (fastify) => {
       if (param(request, 'tenantId') === undefined) return
       if (!publicAccess) throw new AppError(404, 'route_not_found', 'info', { message: 'Public access is disabled' })
       return then(tenantOf(request), (tenant) => {
-        if (tenant.status !== 'active') throw new AppError(404, 'tenant_not_found', 'info', { entityType: 'tenant' })
+        if (tenant.status !== 'active') throw tenantNotFound()
         request.tenant = tenant
         request.rlsContext = { kind: 'public', tenantId: tenant.id }
       })

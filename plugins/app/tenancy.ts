@@ -39,7 +39,8 @@ declare module 'fastify' {
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-const tenantNotFound = () => new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
+/** The one answer for a tenant that does not exist, or is not there for the caller (inactive, another's). */
+export const tenantNotFound = () => new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
 
 /** The caller's membership of the organization `id`, from the tenant guard's subject. */
 export function membershipIn(request: FastifyRequest, id: string): UserMembership | null {

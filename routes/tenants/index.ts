@@ -7,6 +7,7 @@ import { containsPattern } from '../../db/search.js'
 import { AppError } from '../../lib/errors.js'
 import { examples } from '../../lib/examples.js'
 import { errorOf, errorSchema, guardErrors, listOf, paginationQuery, tenantIdSchema, timestamp } from '../../lib/schemas.js'
+import { tenantNotFound } from '../../plugins/app/tenancy.js'
 
 const tenantSchema = z.object({
   id: z.string(),
@@ -24,7 +25,6 @@ const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const newTenantId = () => Array.from({ length: 6 }, () => alphabet[randomInt(alphabet.length)]).join('')
 
 const tenantParams = z.object({ tenantId: tenantIdSchema })
-const notFound = () => new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
 const sysAdmin = { guards: ['auth', 'sysAdmin'] as ['auth', 'sysAdmin'] }
 
 /** Tenant management for system admins; multi-tenant mode only (SPEC §5). */
@@ -76,7 +76,7 @@ const tenantRoutes: FastifyPluginAsyncZod = async (fastify) => {
     schema: { tags: ['tenants'], summary: 'Read a tenant', params: tenantParams, response: { 200: tenantSchema, ...guardErrors, 404: errorOf('tenant_not_found') } },
   }, async (request) => {
     const tenant = await fastify.db.selectFrom('tenants').selectAll().where('id', '=', request.params.tenantId).executeTakeFirst()
-    if (!tenant) throw notFound()
+    if (!tenant) throw tenantNotFound()
     return toTenantDto(tenant)
   })
 
@@ -94,7 +94,7 @@ const tenantRoutes: FastifyPluginAsyncZod = async (fastify) => {
   }, async (request) => {
     const tenant = await fastify.db.updateTable('tenants').set({ ...request.body, updated_at: new Date() })
       .where('id', '=', request.params.tenantId).returningAll().executeTakeFirst()
-    if (!tenant) throw notFound()
+    if (!tenant) throw tenantNotFound()
     fastify.lookups.tenants.delete(tenant.id)
     return toTenantDto(tenant)
   })
@@ -105,7 +105,7 @@ const tenantRoutes: FastifyPluginAsyncZod = async (fastify) => {
   }, async (request) => {
     const tenant = await fastify.db.updateTable('tenants').set({ status: 'archived', updated_at: new Date() })
       .where('id', '=', request.params.tenantId).returningAll().executeTakeFirst()
-    if (!tenant) throw notFound()
+    if (!tenant) throw tenantNotFound()
     fastify.lookups.tenants.delete(tenant.id)
     return toTenantDto(tenant)
   })

@@ -8,6 +8,7 @@ import { AppError } from '../../lib/errors.js'
 import { errorOf, errorSchema, listOf, tenantIdSchema, timestamp } from '../../lib/schemas.js'
 import { randomToken, sha256 } from '../../lib/secrets.js'
 import { apiTokenPrefix } from '../../plugins/app/auth.js'
+import { tenantNotFound } from '../../plugins/app/tenancy.js'
 
 const apiTokenSchema = z.object({
   id: z.uuid(),
@@ -57,7 +58,7 @@ const tokenRoutes: FastifyPluginAsyncZod = async (fastify) => {
     requireSession(request)
     const { name, tenantId, expiresAt } = request.body
     if (tenantId && !await findTenant(fastify.db, tenantId)) {
-      throw new AppError(404, 'tenant_not_found', 'info', { message: 'Tenant not found', entityType: 'tenant' })
+      throw tenantNotFound()
     }
     const token = `${apiTokenPrefix}${randomToken()}`
     const created = await createApiToken(fastify.db, {

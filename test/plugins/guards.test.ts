@@ -62,6 +62,14 @@ t.test('suspended and archived tenants', async (t) => {
     const res = await as(app, alice)('GET', '/probe/aaaaaa/org-x/pages')
     t.equal(res.statusCode, 403, status)
     t.equal(res.json().error.type, 'tenant_suspended')
+    // To the public, an inactive tenant is one that does not exist: the same answer, word for word.
+    const withoutId = async (url: string) => {
+      const res = await app.inject(url)
+      const { requestId: _requestId, ...error } = res.json().error
+      return [res.statusCode, error]
+    }
+    t.same(await withoutId('/public/aaaaaa/pages'), await withoutId('/public/zzzzzz/pages'), `${status}: public answer as for no tenant`)
+    t.same(await withoutId('/public/zzzzzz/pages'), [404, { status: 404, type: 'tenant_not_found', message: 'Tenant not found', severity: 'info', entityType: 'tenant' }])
   }
   await as(app, sys)('PATCH', '/tenants/aaaaaa', { status: 'active' })
   t.equal((await as(app, alice)('GET', '/probe/aaaaaa/org-x/pages')).statusCode, 200, 'active again')
