@@ -111,9 +111,10 @@ export class StreamDispatcher {
     if (!this.tenants.isActive(activity.tenantId)) return
     const rule = this.deps.readRule(activity.entityType)
     for (const subscriber of this.registry.recipients(activity, rule)) this.deliver(subscriber.connection, activity)
-    if (activity.leftOwner !== null) {
+    const formerOwners = this.registry.formerOwners(activity, rule)
+    if (formerOwners.length > 0) {
       const left = leftView(activity)
-      for (const subscriber of this.registry.formerOwners(activity, rule)) this.deliver(subscriber.connection, left)
+      for (const subscriber of formerOwners) this.deliver(subscriber.connection, left)
     }
     if (this.publicByTenant.has(activity.tenantId)) {
       // Visibility needs a query; a chain keeps public events in bus order.
