@@ -9,6 +9,9 @@ export interface HttpSetup {
   fastify: Server
   /** The same floor in a second process. */
   fastifyTwin: Server
+  /** Fastify with Strata's logger options and security headers, no Strata plugin; in two processes. */
+  fastifyRequired: Server
+  fastifyRequiredTwin: Server
   nodeHttp: Server
   sqlFloor: Server
   fixture: Fixture
@@ -19,6 +22,8 @@ const names = {
   nodeHello: 'floor: bare node:http hello',
   fastifyHello: 'floor: bare Fastify hello',
   fastifyHelloTwin: 'floor: bare Fastify hello, process 2',
+  fastifyRequired: 'floor: Fastify + logger with request id + security headers',
+  fastifyRequiredTwin: 'floor: Fastify + logger with request id + security headers, process 2',
   health: 'Strata GET /health',
   healthTwin: 'Strata GET /health, instance 2',
   attachment: 'Strata GET …/attachments/:id (entity cache hit)',
@@ -77,9 +82,11 @@ export async function httpBench(setup: HttpSetup): Promise<{ rows: Row[]; verdic
     // Pairs that form a ratio run next to each other in every round.
     { name: names.nodeHello, url: `${setup.nodeHttp.url}/`, serverPid: setup.nodeHttp.pid },
     { name: names.fastifyHello, url: `${setup.fastify.url}/`, serverPid: setup.fastify.pid },
+    { name: names.fastifyRequired, url: `${setup.fastifyRequired.url}/`, serverPid: setup.fastifyRequired.pid },
     { name: names.health, url: `${strata.url}/health`, serverPid: strata.pid },
     { name: names.attachment, url: `${strata.url}${attachmentPath}`, headers: reader, serverPid: strata.pid },
     { name: names.fastifyHelloTwin, url: `${setup.fastifyTwin.url}/`, serverPid: setup.fastifyTwin.pid },
+    { name: names.fastifyRequiredTwin, url: `${setup.fastifyRequiredTwin.url}/`, serverPid: setup.fastifyRequiredTwin.pid },
     { name: names.healthTwin, url: `${strataTwin.url}/health`, serverPid: strataTwin.pid },
     { name: names.attachmentTwin, url: `${strataTwin.url}${attachmentPath}`, headers: reader, serverPid: strataTwin.pid },
     { name: names.me, url: `${strata.url}/me`, headers: reader, serverPid: strata.pid },
@@ -99,6 +106,9 @@ export async function httpBench(setup: HttpSetup): Promise<{ rows: Row[]; verdic
   // routes and their floor are measured in two processes each, and their ratios taken between the
   // sides' per-round means; the A/A rows show what is left of it.
   const fastifyFloor = [names.fastifyHello, names.fastifyHelloTwin]
+  // What SPEC §10 asks of every response (a logger with a request id, the security headers) costs
+  // in Fastify itself; the rows below split /health's gap into that and what Strata adds.
+  const requiredFloor = [names.fastifyRequired, names.fastifyRequiredTwin]
   const healthSide = [names.health, names.healthTwin]
   const attachmentSide = [names.attachment, names.attachmentTwin]
   const health = ratio(healthSide, fastifyFloor)
@@ -107,6 +117,8 @@ export async function httpBench(setup: HttpSetup): Promise<{ rows: Row[]; verdic
   rows.push(
     ratioRow('bare Fastify / bare node:http', names.fastifyHello, names.nodeHello),
     ratioRow('GET /me / bare Fastify', names.me, fastifyFloor),
+    ratioRow('Fastify + logger + security headers / bare Fastify (what SPEC §10 costs in the framework)', requiredFloor, fastifyFloor),
+    ratioRow('GET /health / Fastify + logger + security headers (what Strata adds)', healthSide, requiredFloor),
     ratioRow('A/A: bare Fastify, process 2 / process 1', names.fastifyHelloTwin, names.fastifyHello),
     ratioRow('A/A: Strata GET /health, instance 2 / instance 1', names.healthTwin, names.health),
     ratioRow('A/A: Strata cached read, instance 2 / instance 1', names.attachmentTwin, names.attachment),

@@ -58,6 +58,8 @@ try {
   const floors = {
     fastify: await spawnServer('bench/floors/fastify.ts'),
     fastifyTwin: await spawnServer('bench/floors/fastify.ts'),
+    fastifyRequired: await spawnServer('bench/floors/fastify-required.ts'),
+    fastifyRequiredTwin: await spawnServer('bench/floors/fastify-required.ts'),
     nodeHttp: await spawnServer('bench/floors/node-http.ts'),
     sqlFloor: await spawnServer('bench/floors/node-http-pg.ts', { BENCH_ADMIN_URL: adminUrl, BENCH_ORG_ID: fixture.small.id }),
   }

@@ -25,7 +25,7 @@ const cspFor = (https: boolean, directives: Record<string, Iterable<string> | nu
  * prefetch, IE download and XSS filters, Flash cross-domain policies) do nothing for it
  * (OWASP REST Security Cheat Sheet). Its CSP allows nothing and no one may frame it.
  */
-const apiHeaders = (https: boolean) => headersOf(helmet({
+export const apiHeaders = (https: boolean) => headersOf(helmet({
   contentSecurityPolicy: { useDefaults: false, ...cspFor(https, { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }) },
   strictTransportSecurity: https,
   xFrameOptions: { action: 'deny' },
