@@ -1,9 +1,9 @@
 /**
- * Floor: bare Fastify with only what SPEC §10 asks of every response, in Fastify's own terms, and
- * nothing of Strata's plugins: Strata's server options (a pino logger, at warn, with a request id
- * on every request) and the API's security headers with the `x-request-id` header, set in one
- * onRequest hook. Between bare Fastify and this floor is what those requirements cost in the
- * framework; between this floor and `GET /health` is what Strata adds of its own.
+ * Floor: bare Fastify with only what every Strata response must carry (SPEC §10), and nothing of
+ * Strata's plugins: Strata's server options (a pino logger, at warn, with a request id on every
+ * request) and the API's security headers with the `x-request-id` header, set in one onRequest
+ * hook. Between bare Fastify and this floor is what those requirements cost in the framework;
+ * between this floor and `GET /health` is what Strata adds of its own.
  */
 import Fastify from 'fastify'
 import { serverOptions } from '../../config/server-options.js'
