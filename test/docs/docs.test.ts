@@ -14,13 +14,15 @@ const read = (file: string) => readFile(new URL(`../../${file}`, import.meta.url
 const [api, configuration, readme] = await Promise.all([read('docs/api.md'), read('docs/configuration.md'), read('README.md')])
 const tableRows = (text: string) => text.split('\n').filter((line) => line.startsWith('| '))
 
-t.test('every registration option has a row in docs/configuration.md', async (t) => {
+t.test('every registration option has a row in docs/configuration.md and a name in the README', async (t) => {
   const rows = tableRows(configuration)
+  const readmeSection = readme.slice(readme.indexOf('## Registration options'), readme.indexOf('## Architecture'))
   const options = Object.keys(strataOptionsSchema.shape)
   t.ok(options.length > 20, `${options.length} options`)
   for (const option of options) {
     // A row of its own, or rows of its fields (`streams.heartbeatMs`).
     t.ok(rows.some((row) => row.startsWith(`| \`${option}\``) || row.startsWith(`| \`${option}.`)), `option ${option}`)
+    t.ok(readmeSection.includes(`\`${option}\``), `option ${option} in the README`)
   }
 })
 
