@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { unsign } from '@fastify/cookie'
 import t from 'tap'
 import { testDatabase } from './helper.js'
-import { startServer } from './ops/server-process.js'
+import { signalGroup, startServer, waitForOutput } from './ops/server-process.js'
 
 t.test('SIGTERM with an open long-lived request exits cleanly in time', async (t) => {
   const db = await testDatabase(t)
@@ -31,6 +31,27 @@ t.test('SIGTERM with an open long-lived request exits cleanly in time', async (t
   clearTimeout(deadline)
   t.equal(signal, null, 'not killed by the 12 s deadline')
   t.equal(code, 0, 'exit code 0')
+})
+
+t.test('npm start stops on a SIGTERM to npm itself, as a process manager sends it', async (t) => {
+  const db = await testDatabase(t)
+  // npm runs the script through `sh -c`: unless the shell hands its place to node, the signal
+  // npm forwards ends the shell and leaves the server running, orphaned.
+  const server = await startServer({ NODE_ENV: 'production', COOKIE_SECRET: 'test-cookie-secret-0123456789', DATABASE_URL: db.runtimeUrl, DEV_MODE: 'core' },
+    undefined, ['npm', 'start', '--silent'])
+  t.teardown(() => signalGroup(server, 'SIGKILL'))
+  t.equal((await fetch(`${server.baseUrl}/health`)).status, 200)
+
+  const npmExited = once(server.child, 'exit')
+  server.child.kill('SIGTERM')
+  await npmExited
+  await waitForOutput(server, 'stopped in')
+  let answering = true
+  for (let waited = 0; answering && waited < 10_000; waited += 100) {
+    answering = await fetch(`${server.baseUrl}/health`).then(() => true, () => false)
+    if (answering) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  t.notOk(answering, 'the server stopped listening')
 })
 
 t.test('development with DATABASE_URL and no COOKIE_SECRET signs with a generated key kept under .data/', async (t) => {

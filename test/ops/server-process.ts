@@ -8,12 +8,17 @@ export interface ServerProcess {
   output(): string
 }
 
+/** `server.ts` under tsx, as the tests run it. */
+const serverCommand = [process.execPath, '--import', import.meta.resolve('tsx'), fileURLToPath(import.meta.resolve('../../server.ts'))]
+
 /**
  * Starts `server.ts` as a real process (in `cwd`, default the repository), in its own process
- * group as a terminal would run it; resolves once it listens.
+ * group as a terminal would run it; resolves once it listens. `command` runs it another way
+ * (e.g. `npm start`).
  */
-export async function startServer(env: NodeJS.ProcessEnv, cwd?: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), fileURLToPath(import.meta.resolve('../../server.ts'))], {
+export async function startServer(env: NodeJS.ProcessEnv, cwd?: string, command = serverCommand): Promise<ServerProcess> {
+  const [file, ...args] = command as [string, ...string[]]
+  const child = spawn(file, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
