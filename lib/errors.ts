@@ -97,12 +97,23 @@ export function fromFastifyError(error: FastifyError): AppError | undefined {
 }
 
 /**
+ * What `error` answers as, logged: a rejection (4xx) at info with its type and message, a failure
+ * (5xx) at error with the cause (the body will be masked). The error handler and
+ * `frameworkErrors` both answer through it.
+ */
+export function loggedAppError(error: FastifyError, request: FastifyRequest): AppError {
+  const appError = fromFastifyError(error) ?? toAppError(error)
+  if (appError.status >= 500) request.log.error({ err: error, type: appError.type }, 'request failed')
+  else request.log.info({ type: appError.type, message: appError.message }, 'request rejected')
+  return appError
+}
+
+/**
  * Fastify's `frameworkErrors` server option: errors raised before routing (a malformed URL
  * escape, a path parameter over `maxParamLength`) answer in the error shape too.
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const appError = fromFastifyError(error) ?? toAppError(error)
-  request.log.info({ type: appError.type }, 'request rejected')
+  const appError = loggedAppError(error, request)
   // No onRequest hook runs before routing: the headers every response carries are set here.
   reply.headers({ ...reply.server.securityHeaders?.(request), 'x-request-id': request.id })
   reply.code(appError.status).send(errorBody(appError, request.id))

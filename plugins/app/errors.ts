@@ -1,6 +1,6 @@
 import type { FastifyError } from 'fastify'
 import fp from 'fastify-plugin'
-import { AppError, errorBody, fromFastifyError, toAppError } from '../../lib/errors.js'
+import { AppError, errorBody, loggedAppError } from '../../lib/errors.js'
 
 /**
  * The error contract of SPEC §6: every 4xx/5xx body is `{ error: {...} }` with the request id;
@@ -8,12 +8,7 @@ import { AppError, errorBody, fromFastifyError, toAppError } from '../../lib/err
  */
 export default fp(async (fastify) => {
   fastify.setErrorHandler((error: FastifyError, request, reply) => {
-    const appError = fromFastifyError(error) ?? toAppError(error)
-    if (appError.status >= 500) {
-      request.log.error({ err: error, type: appError.type }, 'request failed')
-    } else {
-      request.log.info({ type: appError.type, message: appError.message }, 'request rejected')
-    }
+    const appError = loggedAppError(error, request)
     return reply.code(appError.status).send(errorBody(appError, request.id))
   })
 

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream'
 import { sql } from 'kysely'
 import pg from 'pg'
 import t from 'tap'
@@ -150,6 +151,17 @@ t.test('errors follow SPEC §6', async (t) => {
     t.equal(res.json().error.type, 'route_not_found')
     t.match(res.json().error.message, 'DELETE /no/such/thing')
   })
+})
+
+t.test('a rejection is logged with its type and message, before routing too (a malformed URL)', async (t) => {
+  const lines: string[] = []
+  const logStream = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done() } })
+  const { app } = await build(t, {}, { logStream })
+  const rejected = () => lines.map((line) => JSON.parse(line) as { msg: string; type?: string; message?: string }).filter((line) => line.msg === 'request rejected')
+  t.equal((await app.inject({ method: 'GET', url: '/main/%E0%A4%A/pages' })).statusCode, 400)
+  t.match(rejected(), [{ type: 'bad_url', message: 'The URL is not valid' }], 'before routing: frameworkErrors')
+  t.equal((await app.inject({ method: 'POST', url: '/auth/sign-in', payload: '{', headers: { 'content-type': 'application/json' } })).statusCode, 400)
+  t.match(rejected()[1], { type: 'invalid_json', message: 'Request body is not valid JSON' }, 'in a route: the error handler')
 })
 
 t.test('pool exhaustion → 503 database_unavailable', async (t) => {
