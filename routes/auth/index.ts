@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { consumeVerificationToken, issueVerificationToken, markEmailVerified } from '../../db/email-verification.js'
@@ -10,6 +11,7 @@ import { examples } from '../../lib/examples.js'
 import { emailVerificationMail } from '../../lib/mail-templates.js'
 import { emailSchema, errorOf, errorSchema, passwordSchema, toUserDto, userSchema } from '../../lib/schemas.js'
 import { decoyPasswordHash, hashPassword, sha256, verifyPassword } from '../../lib/secrets.js'
+import { verifyEmailPage } from './verify-email-page.js'
 
 const signUpBody = z.object({
   email: emailSchema,
@@ -52,11 +54,21 @@ async function joinInvitedOrganizations(trx: ScopedDb, user: User, token: string
   return verified
 }
 
+/** Where this server listens, as a browser reaches it (a wildcard address as localhost); before it listens, the default port. */
+function ownOrigin(fastify: FastifyInstance): string {
+  if (fastify.addresses().length === 0) return 'http://localhost:3000'
+  const origin = new URL(fastify.listeningOrigin)
+  if (['0.0.0.0', '[::]'].includes(origin.hostname)) origin.hostname = 'localhost'
+  return origin.origin
+}
+
 const authRoutes: FastifyPluginAsyncZod = async (fastify) => {
-  const appUrl = fastify.config.appUrl ?? 'http://localhost:3000'
+  // Links in mails lead to APP_URL (the front-end); without it, to this server's own page.
+  const linkBase = () => fastify.config.appUrl ?? ownOrigin(fastify)
   const sendVerificationMail = (to: string, token: string) => fastify.mailer.send(emailVerificationMail({
-    to, verifyUrl: `${appUrl}/auth/verify-email?token=${encodeURIComponent(token)}`,
+    to, verifyUrl: `${linkBase()}/auth/verify-email?token=${encodeURIComponent(token)}`,
   }))
+  fastify.servePage(verifyEmailPage)
 
   fastify.post('/auth/sign-up', {
     config: { guards: ['public'], authRateLimit: 'credentials' },

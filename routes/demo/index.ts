@@ -20,17 +20,7 @@ const demoRoutes: FastifyPluginAsyncZod = async (fastify) => {
   ])
   const script = bundle.outputFiles[0]!.text
 
-  fastify.get('/demo', {
-    config: { guards: ['public'] },
-    onRequest: fastify.documentHeaders,
-    schema: { hide: true },
-  }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(html))
-
-  fastify.get('/demo/app.js', {
-    config: { guards: ['public'] },
-    onRequest: fastify.documentHeaders,
-    schema: { hide: true },
-  }, async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(script))
+  fastify.servePage({ url: '/demo', html, scriptUrl: '/demo/app.js', script })
 }
 
 export default demoRoutes

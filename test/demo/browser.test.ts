@@ -1,14 +1,9 @@
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { sql } from 'kysely'
-import puppeteer from 'puppeteer-core'
 import t from 'tap'
 import { createStrataClient, ok, sessionJar } from '../../sdk/src/index.js'
+import { launchChromium, withoutChromium } from '../chromium.js'
 import { build, makeSystemAdmin, syncOptions, testDatabase } from '../helper.js'
 
-const chromium = '/usr/bin/chromium'
 
 t.test('the demo page is opt-in: 404 without the option', async (t) => {
   const { app } = await build(t)
@@ -28,7 +23,7 @@ t.test('with the option, anyone gets the page and its script, under the usual CS
   t.comment(`demo bundle (SDK browser entry + page): ${script.body.length} bytes minified`)
 })
 
-const skip = existsSync(chromium) ? false : `${chromium} is missing (apt-get install chromium; .ci/run does)`
+const skip = withoutChromium
 
 t.test('in headless Chromium: sign in, open an organization, a page made through the API appears live', { skip }, async (t) => {
   // A listening server with the notify sync source (no CDC worker to manage), as in development.
@@ -50,17 +45,7 @@ t.test('in headless Chromium: sign in, open an organization, a page made through
     ok(strata.api.POST('/{tenantId}/{orgId}/pages', { params: { path: { tenantId, orgId: org.id } }, body: { title } }))
   await createPage('Written before')
 
-  const profile = await mkdtemp(path.join(tmpdir(), 'strata-chromium-'))
-  const browser = await puppeteer.launch({
-    executablePath: chromium,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
-  })
-  t.teardown(async () => {
-    await browser.close()
-    await rm(profile, { recursive: true, force: true })
-  })
+  const browser = await launchChromium(t)
   const started = Date.now()
   const page = await browser.newPage()
   const pageErrors: string[] = []

@@ -106,7 +106,7 @@ t.test('HEAD leaks nothing: the attack of the audit', async (t) => {
 
 t.test('public routes are a known, short list', async (t) => {
   const publicRoutes = targets.filter((target) => !guarded.includes(target)).map((target) => `${target.method} ${target.url}`)
-  const known = /^(GET|HEAD) (\/health|\/ready|\/metrics|\/openapi\.json|\/docs.*|\/public\/:tenantId\/(pages|pages\/:id|stream))$|^POST \/auth\/(sign-up|sign-in|verify-email)$|^OPTIONS \*$/
+  const known = /^(GET|HEAD) (\/health|\/ready|\/metrics|\/openapi\.json|\/docs.*|\/auth\/verify-email(\.js)?|\/public\/:tenantId\/(pages|pages\/:id|stream))$|^POST \/auth\/(sign-up|sign-in|verify-email)$|^OPTIONS \*$/
   for (const route of publicRoutes) t.match(route, known, `${route} is public on purpose`)
 })
 
