@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { Writable } from 'node:stream'
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
@@ -109,6 +110,13 @@ export async function build(t: Teardown, overrides: BuildOptions = {}, extras: B
   await app.ready()
   t.teardown(() => app.close())
   return { app, db: db || undefined, routes }
+}
+
+/** A stream to log to (`build(t, …, { logStream })`, pino) and the lines written to it, one per entry. */
+export function logCapture(): { stream: Writable; lines: string[] } {
+  const lines: string[] = []
+  const stream = new Writable({ write(chunk, _encoding, done) { lines.push(...String(chunk).trim().split('\n')); done() } })
+  return { stream, lines }
 }
 
 /** The origin `inject` requests come from by default (the server's own, so CSRF passes). */

@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream'
 import { sql } from 'kysely'
 import t from 'tap'
-import { as, build, outbox, signUp, syncOptions, testDatabase } from '../helper.js'
+import { as, build, logCapture, outbox, signUp, syncOptions, testDatabase } from '../helper.js'
 import { openStream } from '../sse-client.js'
 import { world } from '../routes/world.js'
 
@@ -81,8 +80,7 @@ t.test('demo: off by default, no /demo route', async (t) => {
 
 t.test('sync.slot and sync.retainedWalWarnBytes: /ready checks that slot, and warns past that much WAL', async (t) => {
   const slot = `custom_slot_${database.name}`
-  const lines: string[] = []
-  const logStream = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done() } })
+  const { stream: logStream, lines } = logCapture()
   const { app: replicating } = await build(t, { sync: { source: 'replication', slot, retainedWalWarnBytes: 1 }, cdcSecret: 'test-cdc-secret-0123456789' },
     { database, logStream })
   t.same((await replicating.readiness.run()).checks.cdc, [`replication slot ${slot} does not exist (no CDC worker has run on this database)`])

@@ -1,14 +1,12 @@
-import { Writable } from 'node:stream'
 import pg from 'pg'
 import pino from 'pino'
 import t from 'tap'
 import { loggerOptions, logOutputFor } from '../../lib/logger.js'
-import { testDatabase } from '../helper.js'
+import { logCapture, testDatabase } from '../helper.js'
 
 /** A pino logger with our options, and the lines it wrote. */
 function capture() {
-  const lines: string[] = []
-  const stream = new Writable({ write(chunk, _encoding, done) { lines.push(...String(chunk).trim().split('\n')); done() } })
+  const { stream, lines } = logCapture()
   return { log: pino(loggerOptions('info'), stream), lines }
 }
 

@@ -1,11 +1,10 @@
-import { Writable } from 'node:stream'
 import { sql } from 'kysely'
 import pg from 'pg'
 import t from 'tap'
 import { z } from 'zod'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { build, type TestDatabase, testDatabase } from '../helper.js'
+import { build, logCapture, type TestDatabase, testDatabase } from '../helper.js'
 
 /** Routes that make the real database raise each error the contract maps (SPEC §6). */
 function failingRoutes(getDb: () => TestDatabase) {
@@ -154,8 +153,7 @@ t.test('errors follow SPEC §6', async (t) => {
 })
 
 t.test('a rejection is logged with its type and message, before routing too (a malformed URL)', async (t) => {
-  const lines: string[] = []
-  const logStream = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done() } })
+  const { stream: logStream, lines } = logCapture()
   const { app } = await build(t, {}, { logStream })
   const rejected = () => lines.map((line) => JSON.parse(line) as { msg: string; type?: string; message?: string }).filter((line) => line.msg === 'request rejected')
   t.equal((await app.inject({ method: 'GET', url: '/main/%E0%A4%A/pages' })).statusCode, 400)
